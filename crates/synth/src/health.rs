@@ -143,7 +143,9 @@ pub fn generate(
             respond *= 0.7;
         }
         let responds = age < 80 && rng.gen_bool(respond);
-        if !responds && !(female && age >= 25) {
+        // Women 25+ need a latent lifestyle for their cancer risk even if they did not answer.
+        let needs_lifestyle = responds || (female && age >= 25);
+        if !needs_lifestyle {
             continue;
         }
         let daily = match age {

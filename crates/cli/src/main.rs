@@ -1,0 +1,95 @@
+//! `mulighetsrom`: the command-line interface to the platform.
+//!
+//! `main` hands off to [`run`], prints the cause chain of any error once, and maps the outcome to
+//! a documented exit code: 0 success, 1 the input was checked and found invalid (e.g. an identity
+//! number that `validate-id` rejects, or an import with bad rows), 2 an error (bad arguments, a
+//! file that cannot be read, a store that cannot be opened).
+
+mod commands;
+mod output;
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Mulighetsrom: data-driven public services on the national registers.
+///
+/// Start with `mulighetsrom generate --municipality 4601 --seed 7` to create a synthetic population
+/// (Bergen) in ./data, then `mulighetsrom stats` to see it next to the published figures.
+#[derive(Parser, Debug)]
+#[command(name = "mulighetsrom", version, about, long_about = None, after_help = EXAMPLES)]
+struct Cli {
+    /// Data directory holding the embedded store (created on first use).
+    #[arg(long, global = true, env = "MULIGHETSROM_DATA", default_value = "data")]
+    data: PathBuf,
+
+    /// Log level for diagnostics on stderr (error, warn, info, debug, trace).
+    #[arg(long, global = true, env = "MULIGHETSROM_LOG", default_value = "warn")]
+    log: String,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+const EXAMPLES: &str = "Examples:
+  mulighetsrom generate --municipality 4601 --seed 7   Bergen, about 292 000 persons
+  mulighetsrom generate --county 46                    all of Vestland
+  mulighetsrom generate --norway                       all 357 municipalities, 5.6 million persons
+  mulighetsrom stats                                   tables and the calibration comparison
+  mulighetsrom export out/ --format parquet            every register as Parquet files
+  mulighetsrom import persons out/persons.csv          validated, all-or-nothing import
+  mulighetsrom validate-id 31129956715 17912099997     check identity numbers";
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Generate a synthetic population (every register) and store it, replacing what was there.
+    Generate(commands::generate::Args),
+    /// Import one register table from a CSV or Parquet file (validated; all-or-nothing).
+    Import(commands::exchange::ImportArgs),
+    /// Export every register table (or some) to CSV or Parquet files.
+    Export(commands::exchange::ExportArgs),
+    /// Print statistics of the stored population next to the published calibration targets.
+    Stats(commands::stats::Args),
+    /// Check Norwegian identity numbers (fødselsnummer, D-, H-, FH- and synthetic numbers) or
+    /// organisation numbers, and say exactly what is wrong with an invalid one.
+    ValidateId(commands::validate_id::Args),
+    /// List the municipalities (KLASS 131, 2026) with their numbers and populations.
+    Municipalities(commands::municipalities::Args),
+}
+
+/// Outcome of a command that ran to completion.
+pub enum Outcome {
+    /// Everything was fine.
+    Success,
+    /// The command worked, but found the input invalid.
+    Invalid,
+}
+
+fn run(cli: Cli) -> anyhow::Result<Outcome> {
+    match cli.command {
+        Command::Generate(args) => commands::generate::run(&cli.data, args),
+        Command::Import(args) => commands::exchange::import(&cli.data, args),
+        Command::Export(args) => commands::exchange::export(&cli.data, args),
+        Command::Stats(args) => commands::stats::run(&cli.data, args),
+        Command::ValidateId(args) => commands::validate_id::run(args),
+        Command::Municipalities(args) => commands::municipalities::run(args),
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let filter = tracing_subscriber::EnvFilter::try_new(&cli.log)
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
+    match run(cli) {
+        Ok(Outcome::Success) => ExitCode::SUCCESS,
+        Ok(Outcome::Invalid) => ExitCode::from(1),
+        Err(err) => {
+            eprintln!("mulighetsrom: error: {err:#}");
+            ExitCode::from(2)
+        }
+    }
+}

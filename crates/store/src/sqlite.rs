@@ -1,0 +1,661 @@
+//! The embedded SQLite store.
+
+use crate::rows::TableRows;
+use crate::{RegisterStore, StoreError, StoreMetadata};
+use chrono::NaiveDate;
+use identity::{NationalId, OrgNumber, Sex};
+use registers::{
+    Address, AddressId, Background, CancerDiagnosis, CancerSite, Competence, Detection, Employment,
+    Enrolment, LifestyleSurvey, MonthlyIncome, Municipalities, MunicipalityNumber, OrgKind,
+    Organisation, Person, PersonStatus, RegisterCounts, Registers, Relation, RelationKind,
+    Residence, ScreeningRecord, ScreeningResult, Smoking, TaxAssessment,
+};
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use std::path::{Path, PathBuf};
+
+/// File name of the database inside the data directory.
+pub const DATABASE_FILE: &str = "registers.sqlite";
+
+/// Numbered migrations; `PRAGMA user_version` records how many have run.
+///
+/// Every natural key is unique, so importing the same rows twice is refused instead of silently
+/// duplicating them. `monthly_income` is stored with one row per person and year and twelve
+/// month columns (files hold one row per month): it is how every consumer reads it, and it is
+/// twelve times fewer rows for the whole country.
+const MIGRATIONS: &[&str] = &[
+    // 1: the register tables.
+    "
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    CREATE TABLE persons (
+        person_id INTEGER PRIMARY KEY, birth_date TEXT NOT NULL, sex TEXT NOT NULL,
+        status TEXT NOT NULL, status_date TEXT, background TEXT NOT NULL);
+    CREATE TABLE relations (
+        person_id INTEGER NOT NULL, related_id INTEGER NOT NULL, kind TEXT NOT NULL,
+        valid_from TEXT NOT NULL, PRIMARY KEY (person_id, related_id, kind)) WITHOUT ROWID;
+    CREATE TABLE addresses (
+        address_id INTEGER PRIMARY KEY, kommunenummer TEXT NOT NULL, street TEXT NOT NULL,
+        house_number INTEGER NOT NULL, postcode TEXT NOT NULL);
+    CREATE TABLE residences (
+        person_id INTEGER NOT NULL, address_id INTEGER NOT NULL, kommunenummer TEXT NOT NULL,
+        valid_from TEXT NOT NULL, PRIMARY KEY (person_id, valid_from)) WITHOUT ROWID;
+    CREATE TABLE tax_assessments (
+        person_id INTEGER NOT NULL, income_year INTEGER NOT NULL, personinntekt INTEGER NOT NULL,
+        kapitalinntekt INTEGER NOT NULL, PRIMARY KEY (person_id, income_year)) WITHOUT ROWID;
+    CREATE TABLE monthly_income (
+        person_id INTEGER NOT NULL, year INTEGER NOT NULL,
+        m01 INTEGER NOT NULL, m02 INTEGER NOT NULL, m03 INTEGER NOT NULL, m04 INTEGER NOT NULL,
+        m05 INTEGER NOT NULL, m06 INTEGER NOT NULL, m07 INTEGER NOT NULL, m08 INTEGER NOT NULL,
+        m09 INTEGER NOT NULL, m10 INTEGER NOT NULL, m11 INTEGER NOT NULL, m12 INTEGER NOT NULL,
+        PRIMARY KEY (person_id, year)) WITHOUT ROWID;
+    CREATE TABLE organisations (
+        orgnr INTEGER PRIMARY KEY, name TEXT NOT NULL, kind TEXT NOT NULL,
+        kommunenummer TEXT NOT NULL);
+    CREATE TABLE employments (
+        person_id INTEGER NOT NULL, employer_orgnr INTEGER NOT NULL, position_pct INTEGER NOT NULL,
+        competence TEXT NOT NULL, from_date TEXT NOT NULL, to_date TEXT,
+        PRIMARY KEY (person_id, employer_orgnr, from_date)) WITHOUT ROWID;
+    CREATE TABLE enrolments (
+        child_id INTEGER NOT NULL, kindergarten_orgnr INTEGER NOT NULL,
+        kommunenummer TEXT NOT NULL, weekly_hours INTEGER NOT NULL, from_date TEXT NOT NULL,
+        to_date TEXT, PRIMARY KEY (child_id, from_date)) WITHOUT ROWID;
+    CREATE TABLE screening (
+        person_id INTEGER NOT NULL, invited_for TEXT NOT NULL, attended_on TEXT,
+        result TEXT NOT NULL, PRIMARY KEY (person_id, invited_for)) WITHOUT ROWID;
+    CREATE TABLE cancer (
+        person_id INTEGER NOT NULL, diagnosed_on TEXT NOT NULL, site TEXT NOT NULL,
+        detection TEXT NOT NULL, PRIMARY KEY (person_id, diagnosed_on, site)) WITHOUT ROWID;
+    CREATE TABLE lifestyle (
+        person_id INTEGER NOT NULL, answered_on TEXT NOT NULL, smoking TEXT NOT NULL,
+        alcohol_units_per_week INTEGER NOT NULL, bmi_tenths INTEGER NOT NULL,
+        activity_minutes_per_week INTEGER NOT NULL, age_at_menarche INTEGER, live_births INTEGER,
+        age_at_first_birth INTEGER, relatives_with_breast_cancer INTEGER NOT NULL,
+        PRIMARY KEY (person_id, answered_on)) WITHOUT ROWID;
+    ",
+];
+
+/// Schema version this program writes.
+pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
+
+/// The embedded SQLite store (the zero-setup default).
+pub struct SqliteStore {
+    connection: Connection,
+    path: PathBuf,
+}
+
+impl std::fmt::Debug for SqliteStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SqliteStore")
+            .field("path", &self.path)
+            .finish()
+    }
+}
+
+fn sex_code(sex: Sex) -> &'static str {
+    match sex {
+        Sex::Female => "kvinne",
+        Sex::Male => "mann",
+    }
+}
+
+/// ISO 8601 date text, written by hand: chrono's general formatter dominated bulk writes.
+fn date(d: NaiveDate) -> String {
+    use chrono::Datelike;
+    let (y, m, day) = (d.year(), d.month(), d.day());
+    if !(0..=9999).contains(&y) {
+        return d.format("%Y-%m-%d").to_string();
+    }
+    let y = y as u32;
+    let bytes = [
+        b'0' + (y / 1000) as u8,
+        b'0' + (y / 100 % 10) as u8,
+        b'0' + (y / 10 % 10) as u8,
+        b'0' + (y % 10) as u8,
+        b'-',
+        b'0' + (m / 10) as u8,
+        b'0' + (m % 10) as u8,
+        b'-',
+        b'0' + (day / 10) as u8,
+        b'0' + (day % 10) as u8,
+    ];
+    String::from_utf8(bytes.to_vec()).expect("ASCII digits")
+}
+
+fn opt_date(d: Option<NaiveDate>) -> Option<String> {
+    d.map(date)
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the store in `dir`, and runs pending migrations.
+    pub fn open(dir: &Path) -> Result<SqliteStore, StoreError> {
+        std::fs::create_dir_all(dir).map_err(|source| StoreError::Directory {
+            path: dir.to_path_buf(),
+            source,
+        })?;
+        let path = dir.join(DATABASE_FILE);
+        let connection = Connection::open(&path).map_err(|source| StoreError::Database {
+            path: path.clone(),
+            source,
+        })?;
+        let mut store = SqliteStore { connection, path };
+        store.configure()?;
+        store.migrate()?;
+        Ok(store)
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn db<T>(&self, r: rusqlite::Result<T>) -> Result<T, StoreError> {
+        r.map_err(|source| StoreError::Database {
+            path: self.path.clone(),
+            source,
+        })
+    }
+
+    fn configure(&mut self) -> Result<(), StoreError> {
+        // WAL keeps readers going while a writer works; NORMAL synchronous is durable at every
+        // transaction commit in WAL mode except on power loss, which a regenerable register
+        // extract tolerates.
+        let r = self.connection.execute_batch(
+            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = OFF;
+             PRAGMA cache_size = -262144; PRAGMA temp_store = MEMORY;",
+        );
+        self.db(r)
+    }
+
+    /// The schema version of the open database.
+    pub fn schema_version(&self) -> Result<u32, StoreError> {
+        let r = self
+            .connection
+            .query_row("PRAGMA user_version", [], |row| row.get::<_, u32>(0));
+        self.db(r)
+    }
+
+    fn migrate(&mut self) -> Result<(), StoreError> {
+        let found = self.schema_version()?;
+        if found > SCHEMA_VERSION {
+            return Err(StoreError::TooNew {
+                found,
+                supported: SCHEMA_VERSION,
+            });
+        }
+        for (i, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
+            let version = i + 1;
+            tracing::info!(version, "applying schema migration");
+            let path = self.path.clone();
+            let wrap = |source| StoreError::Database {
+                path: path.clone(),
+                source,
+            };
+            let tx = self.connection.transaction().map_err(wrap)?;
+            tx.execute_batch(sql).map_err(wrap)?;
+            tx.pragma_update(None, "user_version", version as u32)
+                .map_err(wrap)?;
+            tx.commit().map_err(wrap)?;
+        }
+        Ok(())
+    }
+}
+
+/// Inserts rows; a uniqueness violation becomes [`StoreError::Conflict`] naming the key.
+fn insert(tx: &Transaction, rows: &TableRows, path: &Path) -> Result<usize, StoreError> {
+    let db = |source| StoreError::Database {
+        path: path.to_path_buf(),
+        source,
+    };
+    let table = rows.table();
+    let conflict = |e: rusqlite::Error, key: String| match e {
+        rusqlite::Error::SqliteFailure(f, _)
+            if f.code == rusqlite::ErrorCode::ConstraintViolation =>
+        {
+            StoreError::Conflict { table, key }
+        }
+        other => db(other),
+    };
+    macro_rules! each {
+        ($v:expr, $sql:expr, |$r:ident| $key:expr, $params:expr) => {{
+            let mut order: Vec<usize> = (0..$v.len()).collect();
+            // Insert in key order so the unique indexes grow at their end (several times faster
+            // than random inserts for millions of rows).
+            order.sort_by_key(|&i| {
+                let $r = &$v[i];
+                $key
+            });
+            let mut stmt = tx.prepare_cached($sql).map_err(db)?;
+            for i in order {
+                let $r = &$v[i];
+                stmt.execute($params)
+                    .map_err(|e| conflict(e, format!("{:?}", $key)))?;
+            }
+            Ok($v.len())
+        }};
+    }
+    match rows {
+        TableRows::Persons(v) => each!(
+            v,
+            "INSERT INTO persons VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            |p| p.id,
+            params![
+                p.id.as_u64() as i64,
+                date(p.birth_date),
+                sex_code(p.sex),
+                p.status.code(),
+                opt_date(p.status_date),
+                p.background.code()
+            ]
+        ),
+        TableRows::Relations(v) => each!(
+            v,
+            "INSERT INTO relations VALUES (?1, ?2, ?3, ?4)",
+            |r| (r.person, r.related, r.kind.code()),
+            params![
+                r.person.as_u64() as i64,
+                r.related.as_u64() as i64,
+                r.kind.code(),
+                date(r.valid_from)
+            ]
+        ),
+        TableRows::Addresses(v) => each!(
+            v,
+            "INSERT INTO addresses VALUES (?1, ?2, ?3, ?4, ?5)",
+            |a| a.id,
+            params![
+                a.id.0,
+                a.municipality.to_string(),
+                a.street,
+                a.house_number,
+                a.postcode
+            ]
+        ),
+        TableRows::Residences(v) => each!(
+            v,
+            "INSERT INTO residences VALUES (?1, ?2, ?3, ?4)",
+            |r| (r.person, r.valid_from),
+            params![
+                r.person.as_u64() as i64,
+                r.address.0,
+                r.municipality.to_string(),
+                date(r.valid_from)
+            ]
+        ),
+        TableRows::TaxAssessments(v) => each!(
+            v,
+            "INSERT INTO tax_assessments VALUES (?1, ?2, ?3, ?4)",
+            |t| (t.person, t.income_year),
+            params![
+                t.person.as_u64() as i64,
+                t.income_year,
+                t.personinntekt,
+                t.kapitalinntekt
+            ]
+        ),
+        TableRows::MonthlyIncome(v) => each!(
+            v,
+            "INSERT INTO monthly_income VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+            |m| (m.person, m.year),
+            params![
+                m.person.as_u64() as i64,
+                m.year,
+                m.months[0],
+                m.months[1],
+                m.months[2],
+                m.months[3],
+                m.months[4],
+                m.months[5],
+                m.months[6],
+                m.months[7],
+                m.months[8],
+                m.months[9],
+                m.months[10],
+                m.months[11]
+            ]
+        ),
+        TableRows::Organisations(v) => each!(
+            v,
+            "INSERT INTO organisations VALUES (?1, ?2, ?3, ?4)",
+            |o| o.orgnr,
+            params![
+                o.orgnr.as_u32(),
+                o.name,
+                o.kind.code(),
+                o.municipality.to_string()
+            ]
+        ),
+        TableRows::Employments(v) => each!(
+            v,
+            "INSERT INTO employments VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            |e| (e.person, e.employer, e.from),
+            params![
+                e.person.as_u64() as i64,
+                e.employer.as_u32(),
+                e.position_pct,
+                e.competence.code(),
+                date(e.from),
+                opt_date(e.to)
+            ]
+        ),
+        TableRows::Enrolments(v) => each!(
+            v,
+            "INSERT INTO enrolments VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            |e| (e.child, e.from),
+            params![
+                e.child.as_u64() as i64,
+                e.kindergarten.as_u32(),
+                e.municipality.to_string(),
+                e.weekly_hours,
+                date(e.from),
+                opt_date(e.to)
+            ]
+        ),
+        TableRows::Screening(v) => each!(
+            v,
+            "INSERT INTO screening VALUES (?1, ?2, ?3, ?4)",
+            |s| (s.person, s.invited_for),
+            params![
+                s.person.as_u64() as i64,
+                date(s.invited_for),
+                opt_date(s.attended_on),
+                s.result.code()
+            ]
+        ),
+        TableRows::Cancer(v) => each!(
+            v,
+            "INSERT INTO cancer VALUES (?1, ?2, ?3, ?4)",
+            |c| (c.person, c.diagnosed_on),
+            params![
+                c.person.as_u64() as i64,
+                date(c.diagnosed_on),
+                "bryst",
+                c.detection.code()
+            ]
+        ),
+        TableRows::Lifestyle(v) => each!(
+            v,
+            "INSERT INTO lifestyle VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            |l| (l.person, l.answered_on),
+            params![
+                l.person.as_u64() as i64,
+                date(l.answered_on),
+                l.smoking.code(),
+                l.alcohol_units_per_week,
+                l.bmi_tenths,
+                l.activity_minutes_per_week,
+                l.age_at_menarche,
+                l.live_births,
+                l.age_at_first_birth,
+                l.first_degree_relatives_with_breast_cancer
+            ]
+        ),
+    }
+}
+
+/// Converts stored text and numbers back into register types, naming the table on failure.
+struct Decode {
+    table: &'static str,
+}
+
+impl Decode {
+    fn bad(&self, reason: String) -> StoreError {
+        StoreError::Corrupt {
+            table: self.table,
+            reason,
+        }
+    }
+    fn id(&self, v: i64) -> Result<NationalId, StoreError> {
+        NationalId::from_u64(v as u64).map_err(|e| self.bad(format!("id {v}: {e}")))
+    }
+    fn org(&self, v: i64) -> Result<OrgNumber, StoreError> {
+        OrgNumber::from_u32(v as u32).map_err(|e| self.bad(format!("orgnr {v}: {e}")))
+    }
+    fn date(&self, v: &str) -> Result<NaiveDate, StoreError> {
+        NaiveDate::parse_from_str(v, "%Y-%m-%d").map_err(|e| self.bad(format!("date {v}: {e}")))
+    }
+    fn opt_date(&self, v: Option<String>) -> Result<Option<NaiveDate>, StoreError> {
+        v.map(|d| self.date(&d)).transpose()
+    }
+    fn kommune(&self, v: &str) -> Result<MunicipalityNumber, StoreError> {
+        v.parse().map_err(|e| self.bad(format!("{e}")))
+    }
+    fn code<T>(&self, v: &str, f: impl Fn(&str) -> Option<T>) -> Result<T, StoreError> {
+        f(v).ok_or_else(|| self.bad(format!("unknown code '{v}'")))
+    }
+}
+
+impl SqliteStore {
+    fn read<T>(
+        &self,
+        table: &'static str,
+        sql: &str,
+        decode: impl Fn(&Decode, &rusqlite::Row) -> Result<T, StoreError>,
+    ) -> Result<Vec<T>, StoreError> {
+        let d = Decode { table };
+        let mut stmt = self.db(self.connection.prepare(sql))?;
+        let mut rows = self.db(stmt.query([]))?;
+        let mut out = Vec::new();
+        while let Some(row) = self.db(rows.next())? {
+            out.push(decode(&d, row)?);
+        }
+        Ok(out)
+    }
+}
+
+fn g<T: rusqlite::types::FromSql>(
+    d: &Decode,
+    row: &rusqlite::Row,
+    i: usize,
+) -> Result<T, StoreError> {
+    row.get(i).map_err(|e| d.bad(format!("column {i}: {e}")))
+}
+
+impl RegisterStore for SqliteStore {
+    fn replace_all(
+        &mut self,
+        registers: &Registers,
+        metadata: &StoreMetadata,
+        progress: &mut dyn FnMut(&str, usize),
+    ) -> Result<(), StoreError> {
+        let path = self.path.clone();
+        let db = |source| StoreError::Database {
+            path: path.clone(),
+            source,
+        };
+        let tx = self.connection.transaction().map_err(db)?;
+        for table in crate::rows::TABLES {
+            tx.execute(&format!("DELETE FROM {table}"), [])
+                .map_err(db)?;
+        }
+        tx.execute("DELETE FROM meta", []).map_err(db)?;
+        for table in crate::rows::TABLES {
+            let rows = TableRows::from_registers(registers, table).expect("known table");
+            let n = insert(&tx, &rows, &path)?;
+            progress(table, n);
+        }
+        let mut meta = vec![("reference_date", date(registers.reference_date))];
+        if let Some(origin) = &metadata.origin {
+            meta.push(("origin", origin.clone()));
+        }
+        for (k, v) in meta {
+            tx.execute("INSERT INTO meta VALUES (?1, ?2)", params![k, v])
+                .map_err(db)?;
+        }
+        tx.commit().map_err(db)
+    }
+
+    fn load(&self) -> Result<Registers, StoreError> {
+        let reference_date = match self.metadata()?.reference_date {
+            Some(d) => Decode { table: "meta" }.date(&d)?,
+            None => NaiveDate::from_ymd_opt(2024, 1, 1).expect("constant date"),
+        };
+        let mut r = Registers::empty(reference_date, Municipalities::embedded_2026());
+        r.persons = self.read("persons", "SELECT * FROM persons", |d, row| {
+            Ok(Person {
+                id: d.id(g(d, row, 0)?)?,
+                birth_date: d.date(&g::<String>(d, row, 1)?)?,
+                sex: d.code(&g::<String>(d, row, 2)?, |c| match c {
+                    "kvinne" => Some(Sex::Female),
+                    "mann" => Some(Sex::Male),
+                    _ => None,
+                })?,
+                status: d.code(&g::<String>(d, row, 3)?, PersonStatus::from_code)?,
+                status_date: d.opt_date(g(d, row, 4)?)?,
+                background: d.code(&g::<String>(d, row, 5)?, Background::from_code)?,
+            })
+        })?;
+        r.relations = self.read("relations", "SELECT * FROM relations", |d, row| {
+            Ok(Relation {
+                person: d.id(g(d, row, 0)?)?,
+                related: d.id(g(d, row, 1)?)?,
+                kind: d.code(&g::<String>(d, row, 2)?, RelationKind::from_code)?,
+                valid_from: d.date(&g::<String>(d, row, 3)?)?,
+            })
+        })?;
+        r.addresses = self.read("addresses", "SELECT * FROM addresses", |d, row| {
+            Ok(Address {
+                id: AddressId(g(d, row, 0)?),
+                municipality: d.kommune(&g::<String>(d, row, 1)?)?,
+                street: g(d, row, 2)?,
+                house_number: g(d, row, 3)?,
+                postcode: g(d, row, 4)?,
+            })
+        })?;
+        r.residences = self.read("residences", "SELECT * FROM residences", |d, row| {
+            Ok(Residence {
+                person: d.id(g(d, row, 0)?)?,
+                address: AddressId(g(d, row, 1)?),
+                municipality: d.kommune(&g::<String>(d, row, 2)?)?,
+                valid_from: d.date(&g::<String>(d, row, 3)?)?,
+            })
+        })?;
+        r.tax_assessments = self.read(
+            "tax_assessments",
+            "SELECT * FROM tax_assessments",
+            |d, row| {
+                Ok(TaxAssessment {
+                    person: d.id(g(d, row, 0)?)?,
+                    income_year: g(d, row, 1)?,
+                    personinntekt: g(d, row, 2)?,
+                    kapitalinntekt: g(d, row, 3)?,
+                })
+            },
+        )?;
+        r.monthly_income = self.read(
+            "monthly_income",
+            "SELECT * FROM monthly_income",
+            |d, row| {
+                let mut months = [0i64; 12];
+                for (k, m) in months.iter_mut().enumerate() {
+                    *m = g(d, row, 2 + k)?;
+                }
+                Ok(MonthlyIncome {
+                    person: d.id(g(d, row, 0)?)?,
+                    year: g(d, row, 1)?,
+                    months,
+                })
+            },
+        )?;
+        r.organisations = self.read("organisations", "SELECT * FROM organisations", |d, row| {
+            Ok(Organisation {
+                orgnr: d.org(g(d, row, 0)?)?,
+                name: g(d, row, 1)?,
+                kind: d.code(&g::<String>(d, row, 2)?, OrgKind::from_code)?,
+                municipality: d.kommune(&g::<String>(d, row, 3)?)?,
+            })
+        })?;
+        r.employments = self.read("employments", "SELECT * FROM employments", |d, row| {
+            Ok(Employment {
+                person: d.id(g(d, row, 0)?)?,
+                employer: d.org(g(d, row, 1)?)?,
+                position_pct: g(d, row, 2)?,
+                competence: d.code(&g::<String>(d, row, 3)?, Competence::from_code)?,
+                from: d.date(&g::<String>(d, row, 4)?)?,
+                to: d.opt_date(g(d, row, 5)?)?,
+            })
+        })?;
+        r.enrolments = self.read("enrolments", "SELECT * FROM enrolments", |d, row| {
+            Ok(Enrolment {
+                child: d.id(g(d, row, 0)?)?,
+                kindergarten: d.org(g(d, row, 1)?)?,
+                municipality: d.kommune(&g::<String>(d, row, 2)?)?,
+                weekly_hours: g(d, row, 3)?,
+                from: d.date(&g::<String>(d, row, 4)?)?,
+                to: d.opt_date(g(d, row, 5)?)?,
+            })
+        })?;
+        r.screening = self.read("screening", "SELECT * FROM screening", |d, row| {
+            Ok(ScreeningRecord {
+                person: d.id(g(d, row, 0)?)?,
+                invited_for: d.date(&g::<String>(d, row, 1)?)?,
+                attended_on: d.opt_date(g(d, row, 2)?)?,
+                result: d.code(&g::<String>(d, row, 3)?, ScreeningResult::from_code)?,
+            })
+        })?;
+        r.cancer = self.read("cancer", "SELECT * FROM cancer", |d, row| {
+            Ok(CancerDiagnosis {
+                person: d.id(g(d, row, 0)?)?,
+                diagnosed_on: d.date(&g::<String>(d, row, 1)?)?,
+                site: d.code(&g::<String>(d, row, 2)?, |c| {
+                    (c == "bryst").then_some(CancerSite::Breast)
+                })?,
+                detection: d.code(&g::<String>(d, row, 3)?, Detection::from_code)?,
+            })
+        })?;
+        r.lifestyle = self.read("lifestyle", "SELECT * FROM lifestyle", |d, row| {
+            Ok(LifestyleSurvey {
+                person: d.id(g(d, row, 0)?)?,
+                answered_on: d.date(&g::<String>(d, row, 1)?)?,
+                smoking: d.code(&g::<String>(d, row, 2)?, Smoking::from_code)?,
+                alcohol_units_per_week: g(d, row, 3)?,
+                bmi_tenths: g(d, row, 4)?,
+                activity_minutes_per_week: g(d, row, 5)?,
+                age_at_menarche: g(d, row, 6)?,
+                live_births: g(d, row, 7)?,
+                age_at_first_birth: g(d, row, 8)?,
+                first_degree_relatives_with_breast_cancer: g(d, row, 9)?,
+            })
+        })?;
+        Ok(r)
+    }
+
+    fn import(&mut self, rows: &TableRows) -> Result<usize, StoreError> {
+        let path = self.path.clone();
+        let db = |source| StoreError::Database {
+            path: path.clone(),
+            source,
+        };
+        let tx = self.connection.transaction().map_err(db)?;
+        // On error the transaction is dropped and rolled back: the store is unchanged.
+        let n = insert(&tx, rows, &path)?;
+        tx.commit().map_err(db)?;
+        Ok(n)
+    }
+
+    fn counts(&self) -> Result<RegisterCounts, StoreError> {
+        let mut tables = Vec::new();
+        for table in crate::rows::TABLES {
+            let n: i64 = self.db(self.connection.query_row(
+                &format!("SELECT count(*) FROM {table}"),
+                [],
+                |row| row.get(0),
+            ))?;
+            tables.push((table, n as usize));
+        }
+        Ok(RegisterCounts { tables })
+    }
+
+    fn metadata(&self) -> Result<StoreMetadata, StoreError> {
+        let get = |key: &str| -> Result<Option<String>, StoreError> {
+            self.db(self
+                .connection
+                .query_row("SELECT value FROM meta WHERE key = ?1", [key], |row| {
+                    row.get(0)
+                })
+                .optional())
+        };
+        Ok(StoreMetadata {
+            reference_date: get("reference_date")?,
+            origin: get("origin")?,
+        })
+    }
+}
