@@ -93,6 +93,19 @@ impl Registers {
     }
 }
 
+impl Registers {
+    /// Row counts for the given tables, in that order (unknown names are left out).
+    pub fn counts_in(&self, tables: &[&str]) -> RegisterCounts {
+        let all = self.counts();
+        RegisterCounts {
+            tables: tables
+                .iter()
+                .filter_map(|t| all.tables.iter().find(|(name, _)| name == t).copied())
+                .collect(),
+        }
+    }
+}
+
 impl RegisterCounts {
     /// Total rows over all tables.
     pub fn total(&self) -> usize {

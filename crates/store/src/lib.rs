@@ -2,9 +2,10 @@
 //!
 //! Two jobs, two modules:
 //!
-//! * [`SqliteStore`], the embedded default: one SQLite file under the data directory
-//!   (`./data/registers.sqlite` unless `--data DIR` or `MULIGHETSROM_DATA` says otherwise), created
-//!   on first use, with numbered schema migrations. It implements [`RegisterStore`], the narrow
+//! * [`SqliteStore`], the embedded default: one SQLite file per register under the data
+//!   directory (`./data/` unless `--data DIR` or `MULIGHETSROM_DATA` says otherwise), created on
+//!   first use, with numbered schema migrations. A whole population is replaced by writing a new
+//!   generation of files in parallel and switching a `CURRENT` pointer atomically. It implements [`RegisterStore`], the narrow
 //!   interface the rest of the platform uses, so a PostgreSQL backend for multi-user deployments can
 //!   be added beside it without touching the services.
 //! * the exchange functions ([`read_table`], [`write_table`]): CSV and Parquet files with exactly the
@@ -32,8 +33,8 @@ mod rows;
 mod sqlite;
 
 pub use exchange::*;
-pub use rows::{TableRows, TABLES};
-pub use sqlite::{SqliteStore, DATABASE_FILE, SCHEMA_VERSION};
+pub use rows::{TableRows, TableSlice, TABLES};
+pub use sqlite::{SqliteStore, CURRENT_FILE, SCHEMA_VERSION};
 
 use registers::{RegisterCounts, Registers};
 
@@ -93,13 +94,14 @@ pub enum StoreError {
 
 /// The narrow interface to register storage that services and interfaces use.
 pub trait RegisterStore {
-    /// Replaces every register table with `registers` in one transaction.
-    /// `progress(table, rows_written)` is called as tables finish.
+    /// Replaces every register table with `registers`, atomically: afterwards the store holds
+    /// exactly `registers`, and on any error it holds exactly what it held before.
+    /// `progress(table, rows_written)` is called as tables finish (possibly from several threads).
     fn replace_all(
         &mut self,
         registers: &Registers,
         metadata: &StoreMetadata,
-        progress: &mut dyn FnMut(&str, usize),
+        progress: &(dyn Fn(&str, usize) + Sync),
     ) -> Result<(), StoreError>;
 
     /// Reads every register.

@@ -129,3 +129,91 @@ impl TableRows {
         }
     }
 }
+
+/// A borrowed view of one register table, for writing without copying the rows.
+#[derive(Clone, Copy, Debug)]
+pub enum TableSlice<'a> {
+    /// `persons`
+    Persons(&'a [Person]),
+    /// `relations`
+    Relations(&'a [Relation]),
+    /// `addresses`
+    Addresses(&'a [Address]),
+    /// `residences`
+    Residences(&'a [Residence]),
+    /// `tax_assessments`
+    TaxAssessments(&'a [TaxAssessment]),
+    /// `monthly_income`
+    MonthlyIncome(&'a [MonthlyIncome]),
+    /// `organisations`
+    Organisations(&'a [Organisation]),
+    /// `employments`
+    Employments(&'a [Employment]),
+    /// `enrolments`
+    Enrolments(&'a [Enrolment]),
+    /// `screening`
+    Screening(&'a [ScreeningRecord]),
+    /// `cancer`
+    Cancer(&'a [CancerDiagnosis]),
+    /// `lifestyle`
+    Lifestyle(&'a [LifestyleSurvey]),
+}
+
+impl<'a> TableSlice<'a> {
+    /// One table of `registers`, or `None` for an unknown table name.
+    pub fn of(registers: &'a Registers, table: &str) -> Option<TableSlice<'a>> {
+        Some(match table {
+            "persons" => TableSlice::Persons(&registers.persons),
+            "relations" => TableSlice::Relations(&registers.relations),
+            "addresses" => TableSlice::Addresses(&registers.addresses),
+            "residences" => TableSlice::Residences(&registers.residences),
+            "tax_assessments" => TableSlice::TaxAssessments(&registers.tax_assessments),
+            "monthly_income" => TableSlice::MonthlyIncome(&registers.monthly_income),
+            "organisations" => TableSlice::Organisations(&registers.organisations),
+            "employments" => TableSlice::Employments(&registers.employments),
+            "enrolments" => TableSlice::Enrolments(&registers.enrolments),
+            "screening" => TableSlice::Screening(&registers.screening),
+            "cancer" => TableSlice::Cancer(&registers.cancer),
+            "lifestyle" => TableSlice::Lifestyle(&registers.lifestyle),
+            _ => return None,
+        })
+    }
+
+    /// The table the rows belong to.
+    pub fn table(&self) -> &'static str {
+        match self {
+            TableSlice::Persons(_) => "persons",
+            TableSlice::Relations(_) => "relations",
+            TableSlice::Addresses(_) => "addresses",
+            TableSlice::Residences(_) => "residences",
+            TableSlice::TaxAssessments(_) => "tax_assessments",
+            TableSlice::MonthlyIncome(_) => "monthly_income",
+            TableSlice::Organisations(_) => "organisations",
+            TableSlice::Employments(_) => "employments",
+            TableSlice::Enrolments(_) => "enrolments",
+            TableSlice::Screening(_) => "screening",
+            TableSlice::Cancer(_) => "cancer",
+            TableSlice::Lifestyle(_) => "lifestyle",
+        }
+    }
+}
+
+impl TableRows {
+    /// A borrowed view of the rows.
+    pub fn as_slice(&self) -> TableSlice<'_> {
+        match self {
+            TableRows::Persons(v) => TableSlice::Persons(v),
+            TableRows::Relations(v) => TableSlice::Relations(v),
+            TableRows::Addresses(v) => TableSlice::Addresses(v),
+            TableRows::Residences(v) => TableSlice::Residences(v),
+            TableRows::TaxAssessments(v) => TableSlice::TaxAssessments(v),
+            TableRows::MonthlyIncome(v) => TableSlice::MonthlyIncome(v),
+            TableRows::Organisations(v) => TableSlice::Organisations(v),
+            TableRows::Employments(v) => TableSlice::Employments(v),
+            TableRows::Enrolments(v) => TableSlice::Enrolments(v),
+            TableRows::Screening(v) => TableSlice::Screening(v),
+            TableRows::Cancer(v) => TableSlice::Cancer(v),
+            TableRows::Lifestyle(v) => TableSlice::Lifestyle(v),
+        }
+    }
+}

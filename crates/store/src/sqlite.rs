@@ -1,91 +1,164 @@
 //! The embedded SQLite store.
 
-use crate::rows::TableRows;
+use crate::rows::{TableRows, TableSlice};
 use crate::{RegisterStore, StoreError, StoreMetadata};
 use chrono::NaiveDate;
 use identity::{NationalId, OrgNumber, Sex};
 use registers::{
     Address, AddressId, Background, CancerDiagnosis, CancerSite, Competence, Detection, Employment,
     Enrolment, LifestyleSurvey, MonthlyIncome, Municipalities, MunicipalityNumber, OrgKind,
-    Organisation, Person, PersonStatus, RegisterCounts, Registers, Relation, RelationKind,
-    Residence, ScreeningRecord, ScreeningResult, Smoking, TaxAssessment,
+    Organisation, Person, PersonStatus, RegisterCounts, RegisterId, Registers, Relation,
+    RelationKind, Residence, ScreeningRecord, ScreeningResult, Smoking, TaxAssessment,
 };
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use std::path::{Path, PathBuf};
 
-/// File name of the database inside the data directory.
-pub const DATABASE_FILE: &str = "registers.sqlite";
+/// The file in the data directory that names the current store generation.
+pub const CURRENT_FILE: &str = "CURRENT";
 
-/// Numbered migrations; `PRAGMA user_version` records how many have run.
-///
-/// Every natural key is unique, so importing the same rows twice is refused instead of silently
-/// duplicating them. `monthly_income` is stored with one row per person and year and twelve
-/// month columns (files hold one row per month): it is how every consumer reads it, and it is
-/// twelve times fewer rows for the whole country.
-const MIGRATIONS: &[&str] = &[
-    // 1: the register tables.
-    "
-    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-    CREATE TABLE persons (
+/// The store keeps one SQLite file per register (its owner's data in its own file), so that a
+/// whole population can be written in parallel, one register per core. The connection opens the
+/// population file and attaches the others under these schema names; SQL uses unqualified table
+/// names, which SQLite resolves across attached files.
+const FILES: [(&str, RegisterId); 5] = [
+    ("population", RegisterId::Population),
+    ("income", RegisterId::Income),
+    ("kindergarten", RegisterId::Kindergarten),
+    ("employer", RegisterId::Employer),
+    ("health", RegisterId::Health),
+];
+
+/// Migration 1 as (table, DDL). Every natural key is the primary key of a WITHOUT ROWID table:
+/// importing the same rows twice is refused instead of silently duplicating them, and sorted bulk
+/// inserts append to one B-tree. `monthly_income` is stored with one row per person and year and
+/// twelve month columns (files hold one row per month): it is how every consumer reads it, and it
+/// is twelve times fewer rows for the whole country.
+const SCHEMA_1: &[(&str, &str)] = &[
+    (
+        "meta",
+        "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    ),
+    (
+        "persons",
+        "CREATE TABLE persons (
         person_id INTEGER PRIMARY KEY, birth_date TEXT NOT NULL, sex TEXT NOT NULL,
-        status TEXT NOT NULL, status_date TEXT, background TEXT NOT NULL);
-    CREATE TABLE relations (
+        status TEXT NOT NULL, status_date TEXT, background TEXT NOT NULL)",
+    ),
+    (
+        "relations",
+        "CREATE TABLE relations (
         person_id INTEGER NOT NULL, related_id INTEGER NOT NULL, kind TEXT NOT NULL,
-        valid_from TEXT NOT NULL, PRIMARY KEY (person_id, related_id, kind)) WITHOUT ROWID;
-    CREATE TABLE addresses (
+        valid_from TEXT NOT NULL, PRIMARY KEY (person_id, related_id, kind)) WITHOUT ROWID",
+    ),
+    (
+        "addresses",
+        "CREATE TABLE addresses (
         address_id INTEGER PRIMARY KEY, kommunenummer TEXT NOT NULL, street TEXT NOT NULL,
-        house_number INTEGER NOT NULL, postcode TEXT NOT NULL);
-    CREATE TABLE residences (
+        house_number INTEGER NOT NULL, postcode TEXT NOT NULL)",
+    ),
+    (
+        "residences",
+        "CREATE TABLE residences (
         person_id INTEGER NOT NULL, address_id INTEGER NOT NULL, kommunenummer TEXT NOT NULL,
-        valid_from TEXT NOT NULL, PRIMARY KEY (person_id, valid_from)) WITHOUT ROWID;
-    CREATE TABLE tax_assessments (
+        valid_from TEXT NOT NULL, PRIMARY KEY (person_id, valid_from)) WITHOUT ROWID",
+    ),
+    (
+        "tax_assessments",
+        "CREATE TABLE tax_assessments (
         person_id INTEGER NOT NULL, income_year INTEGER NOT NULL, personinntekt INTEGER NOT NULL,
-        kapitalinntekt INTEGER NOT NULL, PRIMARY KEY (person_id, income_year)) WITHOUT ROWID;
-    CREATE TABLE monthly_income (
+        kapitalinntekt INTEGER NOT NULL, PRIMARY KEY (person_id, income_year)) WITHOUT ROWID",
+    ),
+    (
+        "monthly_income",
+        "CREATE TABLE monthly_income (
         person_id INTEGER NOT NULL, year INTEGER NOT NULL,
         m01 INTEGER NOT NULL, m02 INTEGER NOT NULL, m03 INTEGER NOT NULL, m04 INTEGER NOT NULL,
         m05 INTEGER NOT NULL, m06 INTEGER NOT NULL, m07 INTEGER NOT NULL, m08 INTEGER NOT NULL,
         m09 INTEGER NOT NULL, m10 INTEGER NOT NULL, m11 INTEGER NOT NULL, m12 INTEGER NOT NULL,
-        PRIMARY KEY (person_id, year)) WITHOUT ROWID;
-    CREATE TABLE organisations (
+        PRIMARY KEY (person_id, year)) WITHOUT ROWID",
+    ),
+    (
+        "organisations",
+        "CREATE TABLE organisations (
         orgnr INTEGER PRIMARY KEY, name TEXT NOT NULL, kind TEXT NOT NULL,
-        kommunenummer TEXT NOT NULL);
-    CREATE TABLE employments (
+        kommunenummer TEXT NOT NULL)",
+    ),
+    (
+        "employments",
+        "CREATE TABLE employments (
         person_id INTEGER NOT NULL, employer_orgnr INTEGER NOT NULL, position_pct INTEGER NOT NULL,
         competence TEXT NOT NULL, from_date TEXT NOT NULL, to_date TEXT,
-        PRIMARY KEY (person_id, employer_orgnr, from_date)) WITHOUT ROWID;
-    CREATE TABLE enrolments (
+        PRIMARY KEY (person_id, employer_orgnr, from_date)) WITHOUT ROWID",
+    ),
+    (
+        "enrolments",
+        "CREATE TABLE enrolments (
         child_id INTEGER NOT NULL, kindergarten_orgnr INTEGER NOT NULL,
         kommunenummer TEXT NOT NULL, weekly_hours INTEGER NOT NULL, from_date TEXT NOT NULL,
-        to_date TEXT, PRIMARY KEY (child_id, from_date)) WITHOUT ROWID;
-    CREATE TABLE screening (
+        to_date TEXT, PRIMARY KEY (child_id, from_date)) WITHOUT ROWID",
+    ),
+    (
+        "screening",
+        "CREATE TABLE screening (
         person_id INTEGER NOT NULL, invited_for TEXT NOT NULL, attended_on TEXT,
-        result TEXT NOT NULL, PRIMARY KEY (person_id, invited_for)) WITHOUT ROWID;
-    CREATE TABLE cancer (
+        result TEXT NOT NULL, PRIMARY KEY (person_id, invited_for)) WITHOUT ROWID",
+    ),
+    (
+        "cancer",
+        "CREATE TABLE cancer (
         person_id INTEGER NOT NULL, diagnosed_on TEXT NOT NULL, site TEXT NOT NULL,
-        detection TEXT NOT NULL, PRIMARY KEY (person_id, diagnosed_on, site)) WITHOUT ROWID;
-    CREATE TABLE lifestyle (
+        detection TEXT NOT NULL, PRIMARY KEY (person_id, diagnosed_on, site)) WITHOUT ROWID",
+    ),
+    (
+        "lifestyle",
+        "CREATE TABLE lifestyle (
         person_id INTEGER NOT NULL, answered_on TEXT NOT NULL, smoking TEXT NOT NULL,
         alcohol_units_per_week INTEGER NOT NULL, bmi_tenths INTEGER NOT NULL,
         activity_minutes_per_week INTEGER NOT NULL, age_at_menarche INTEGER, live_births INTEGER,
         age_at_first_birth INTEGER, relatives_with_breast_cancer INTEGER NOT NULL,
-        PRIMARY KEY (person_id, answered_on)) WITHOUT ROWID;
-    ",
+        PRIMARY KEY (person_id, answered_on)) WITHOUT ROWID",
+    ),
 ];
 
+/// The tables of one register file (the population file also holds `meta`).
+fn tables_of(register: RegisterId) -> Vec<&'static str> {
+    let mut tables: Vec<&'static str> = crate::rows::TABLES
+        .iter()
+        .copied()
+        .filter(|t| registers::RegisterInfo::of_table(t).map(|(r, _)| r.id) == Some(register))
+        .collect();
+    if register == RegisterId::Population {
+        tables.insert(0, "meta");
+    }
+    tables
+}
+
+/// The SQL of migration `version` (1-based) for one register file.
+fn migration(version: u32, register: RegisterId) -> String {
+    match version {
+        1 => tables_of(register)
+            .iter()
+            .filter_map(|t| SCHEMA_1.iter().find(|(name, _)| name == t))
+            .map(|(_, ddl)| format!("{ddl};\n"))
+            .collect(),
+        _ => String::new(),
+    }
+}
+
 /// Schema version this program writes.
-pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
+pub const SCHEMA_VERSION: u32 = 1;
 
 /// The embedded SQLite store (the zero-setup default).
 pub struct SqliteStore {
     connection: Connection,
-    path: PathBuf,
+    data_dir: PathBuf,
+    generation: PathBuf,
 }
 
 impl std::fmt::Debug for SqliteStore {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("SqliteStore")
-            .field("path", &self.path)
+            .field("generation", &self.generation)
             .finish()
     }
 }
@@ -97,72 +170,131 @@ fn sex_code(sex: Sex) -> &'static str {
     }
 }
 
-/// ISO 8601 date text, written by hand: chrono's general formatter dominated bulk writes.
-fn date(d: NaiveDate) -> String {
-    use chrono::Datelike;
-    let (y, m, day) = (d.year(), d.month(), d.day());
-    if !(0..=9999).contains(&y) {
-        return d.format("%Y-%m-%d").to_string();
+/// An ISO 8601 date as text, formatted by hand on the stack: allocating a `String` per date
+/// through chrono's general formatter dominated bulk writes.
+#[derive(Clone, Copy)]
+struct IsoDate([u8; 10]);
+
+impl IsoDate {
+    fn new(d: NaiveDate) -> IsoDate {
+        use chrono::Datelike;
+        // Register dates lie between years 1000 and 9999.
+        let y = d.year().clamp(0, 9999) as u32;
+        let (m, day) = (d.month(), d.day());
+        IsoDate([
+            b'0' + (y / 1000) as u8,
+            b'0' + (y / 100 % 10) as u8,
+            b'0' + (y / 10 % 10) as u8,
+            b'0' + (y % 10) as u8,
+            b'-',
+            b'0' + (m / 10) as u8,
+            b'0' + (m % 10) as u8,
+            b'-',
+            b'0' + (day / 10) as u8,
+            b'0' + (day % 10) as u8,
+        ])
     }
-    let y = y as u32;
-    let bytes = [
-        b'0' + (y / 1000) as u8,
-        b'0' + (y / 100 % 10) as u8,
-        b'0' + (y / 10 % 10) as u8,
-        b'0' + (y % 10) as u8,
-        b'-',
-        b'0' + (m / 10) as u8,
-        b'0' + (m % 10) as u8,
-        b'-',
-        b'0' + (day / 10) as u8,
-        b'0' + (day % 10) as u8,
-    ];
-    String::from_utf8(bytes.to_vec()).expect("ASCII digits")
 }
 
-fn opt_date(d: Option<NaiveDate>) -> Option<String> {
-    d.map(date)
+impl rusqlite::ToSql for IsoDate {
+    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+        Ok(rusqlite::types::ToSqlOutput::Borrowed(
+            rusqlite::types::ValueRef::Text(&self.0),
+        ))
+    }
+}
+
+fn date(d: NaiveDate) -> IsoDate {
+    IsoDate::new(d)
+}
+
+fn opt_date(d: Option<NaiveDate>) -> Option<IsoDate> {
+    d.map(IsoDate::new)
+}
+
+fn io_error(path: &Path) -> impl Fn(std::io::Error) -> StoreError + '_ {
+    move |source| StoreError::Directory {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+fn db_error(path: &Path) -> impl Fn(rusqlite::Error) -> StoreError + '_ {
+    move |source| StoreError::Database {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+fn file_of(generation: &Path, schema: &str) -> PathBuf {
+    generation.join(format!("{schema}.sqlite"))
+}
+
+/// Applies the migrations a register file has not had yet.
+fn migrate(
+    connection: &mut Connection,
+    path: &Path,
+    register: RegisterId,
+) -> Result<(), StoreError> {
+    let wrap = db_error(path);
+    let found: u32 = connection
+        .query_row("PRAGMA user_version", [], |row| row.get(0))
+        .map_err(&wrap)?;
+    if found > SCHEMA_VERSION {
+        return Err(StoreError::TooNew {
+            found,
+            supported: SCHEMA_VERSION,
+        });
+    }
+    for version in found + 1..=SCHEMA_VERSION {
+        tracing::info!(version, file = %path.display(), "applying schema migration");
+        let tx = connection.transaction().map_err(&wrap)?;
+        tx.execute_batch(&migration(version, register))
+            .map_err(&wrap)?;
+        tx.pragma_update(None, "user_version", version)
+            .map_err(&wrap)?;
+        tx.commit().map_err(&wrap)?;
+    }
+    Ok(())
 }
 
 impl SqliteStore {
-    /// Opens (creating if needed) the store in `dir`, and runs pending migrations.
+    /// Opens (creating if needed) the store in the data directory `dir`, and runs pending
+    /// migrations. Leftovers of an interrupted [`RegisterStore::replace_all`] are removed.
     pub fn open(dir: &Path) -> Result<SqliteStore, StoreError> {
-        std::fs::create_dir_all(dir).map_err(|source| StoreError::Directory {
-            path: dir.to_path_buf(),
-            source,
-        })?;
-        let path = dir.join(DATABASE_FILE);
-        let connection = Connection::open(&path).map_err(|source| StoreError::Database {
-            path: path.clone(),
-            source,
-        })?;
-        let mut store = SqliteStore { connection, path };
-        store.configure()?;
-        store.migrate()?;
-        Ok(store)
-    }
-
-    /// The database file.
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
-    fn db<T>(&self, r: rusqlite::Result<T>) -> Result<T, StoreError> {
-        r.map_err(|source| StoreError::Database {
-            path: self.path.clone(),
-            source,
+        std::fs::create_dir_all(dir).map_err(io_error(dir))?;
+        let current_file = dir.join(CURRENT_FILE);
+        let generation = match std::fs::read_to_string(&current_file) {
+            Ok(name) => dir.join(name.trim()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                let generation = dir.join("store-1");
+                std::fs::create_dir_all(&generation).map_err(io_error(&generation))?;
+                for (schema, register) in FILES {
+                    let path = file_of(&generation, schema);
+                    let mut c = Connection::open(&path).map_err(db_error(&path))?;
+                    migrate(&mut c, &path, register)?;
+                }
+                write_current(dir, "store-1")?;
+                generation
+            }
+            Err(e) => return Err(io_error(&current_file)(e)),
+        };
+        remove_stale_generations(dir, &generation);
+        let connection = connect(&generation)?;
+        Ok(SqliteStore {
+            connection,
+            data_dir: dir.to_path_buf(),
+            generation,
         })
     }
 
-    fn configure(&mut self) -> Result<(), StoreError> {
-        // WAL keeps readers going while a writer works; NORMAL synchronous is durable at every
-        // transaction commit in WAL mode except on power loss, which a regenerable register
-        // extract tolerates.
-        let r = self.connection.execute_batch(
-            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = OFF;
-             PRAGMA cache_size = -262144; PRAGMA temp_store = MEMORY;",
-        );
-        self.db(r)
+    /// The directory holding the current generation of register files.
+    pub fn path(&self) -> &Path {
+        &self.generation
+    }
+
+    fn db<T>(&self, r: rusqlite::Result<T>) -> Result<T, StoreError> {
+        r.map_err(db_error(&self.generation))
     }
 
     /// The schema version of the open database.
@@ -172,35 +304,74 @@ impl SqliteStore {
             .query_row("PRAGMA user_version", [], |row| row.get::<_, u32>(0));
         self.db(r)
     }
+}
 
-    fn migrate(&mut self) -> Result<(), StoreError> {
-        let found = self.schema_version()?;
-        if found > SCHEMA_VERSION {
-            return Err(StoreError::TooNew {
-                found,
-                supported: SCHEMA_VERSION,
-            });
+/// Opens the population file, attaches the other register files and migrates them all.
+fn connect(generation: &Path) -> Result<Connection, StoreError> {
+    let main = file_of(generation, FILES[0].0);
+    let mut connection = Connection::open(&main).map_err(db_error(&main))?;
+    migrate(&mut connection, &main, FILES[0].1)?;
+    for (schema, register) in &FILES[1..] {
+        let path = file_of(generation, schema);
+        {
+            let mut c = Connection::open(&path).map_err(db_error(&path))?;
+            migrate(&mut c, &path, *register)?;
         }
-        for (i, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
-            let version = i + 1;
-            tracing::info!(version, "applying schema migration");
-            let path = self.path.clone();
-            let wrap = |source| StoreError::Database {
-                path: path.clone(),
-                source,
-            };
-            let tx = self.connection.transaction().map_err(wrap)?;
-            tx.execute_batch(sql).map_err(wrap)?;
-            tx.pragma_update(None, "user_version", version as u32)
-                .map_err(wrap)?;
-            tx.commit().map_err(wrap)?;
+        connection
+            .execute(
+                "ATTACH DATABASE ?1 AS ?2",
+                params![path.to_string_lossy(), schema],
+            )
+            .map_err(db_error(&path))?;
+    }
+    // WAL keeps readers going while a writer works; NORMAL synchronous is durable at every
+    // commit in WAL mode except on power loss.
+    for (i, (schema, _)) in FILES.iter().enumerate() {
+        // The population file is the connection's own `main` schema.
+        let schema = if i == 0 { "main" } else { schema };
+        connection
+            .execute_batch(&format!(
+                "PRAGMA {schema}.journal_mode = WAL; PRAGMA {schema}.synchronous = NORMAL;"
+            ))
+            .map_err(db_error(generation))?;
+    }
+    connection
+        .execute_batch("PRAGMA cache_size = -131072; PRAGMA temp_store = MEMORY;")
+        .map_err(db_error(generation))?;
+    Ok(connection)
+}
+
+/// Atomically points `CURRENT` at a generation directory.
+fn write_current(dir: &Path, name: &str) -> Result<(), StoreError> {
+    let tmp = dir.join(format!("{CURRENT_FILE}.tmp"));
+    std::fs::write(&tmp, format!("{name}\n")).map_err(io_error(&tmp))?;
+    std::fs::File::open(&tmp)
+        .and_then(|f| f.sync_all())
+        .map_err(io_error(&tmp))?;
+    std::fs::rename(&tmp, dir.join(CURRENT_FILE)).map_err(io_error(dir))?;
+    // Make the rename itself durable.
+    let _ = std::fs::File::open(dir).and_then(|d| d.sync_all());
+    Ok(())
+}
+
+/// Removes generation directories other than the current one (left by a crash or a replace).
+fn remove_stale_generations(dir: &Path, current: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let stale = entry.file_name().to_string_lossy().starts_with("store-") && path != current;
+        if stale && path.is_dir() {
+            if let Err(e) = std::fs::remove_dir_all(&path) {
+                tracing::warn!(path = %path.display(), error = %e, "could not remove a stale store generation");
+            }
         }
-        Ok(())
     }
 }
 
 /// Inserts rows; a uniqueness violation becomes [`StoreError::Conflict`] naming the key.
-fn insert(tx: &Transaction, rows: &TableRows, path: &Path) -> Result<usize, StoreError> {
+fn insert(tx: &Transaction, rows: TableSlice, path: &Path) -> Result<usize, StoreError> {
     let db = |source| StoreError::Database {
         path: path.to_path_buf(),
         source,
@@ -233,7 +404,7 @@ fn insert(tx: &Transaction, rows: &TableRows, path: &Path) -> Result<usize, Stor
         }};
     }
     match rows {
-        TableRows::Persons(v) => each!(
+        TableSlice::Persons(v) => each!(
             v,
             "INSERT INTO persons VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             |p| p.id,
@@ -246,7 +417,7 @@ fn insert(tx: &Transaction, rows: &TableRows, path: &Path) -> Result<usize, Stor
                 p.background.code()
             ]
         ),
-        TableRows::Relations(v) => each!(
+        TableSlice::Relations(v) => each!(
             v,
             "INSERT INTO relations VALUES (?1, ?2, ?3, ?4)",
             |r| (r.person, r.related, r.kind.code()),
@@ -257,7 +428,7 @@ fn insert(tx: &Transaction, rows: &TableRows, path: &Path) -> Result<usize, Stor
                 date(r.valid_from)
             ]
         ),
-        TableRows::Addresses(v) => each!(
+        TableSlice::Addresses(v) => each!(
             v,
             "INSERT INTO addresses VALUES (?1, ?2, ?3, ?4, ?5)",
             |a| a.id,
@@ -269,7 +440,7 @@ fn insert(tx: &Transaction, rows: &TableRows, path: &Path) -> Result<usize, Stor
                 a.postcode
             ]
         ),
-        TableRows::Residences(v) => each!(
+        TableSlice::Residences(v) => each!(
             v,
             "INSERT INTO residences VALUES (?1, ?2, ?3, ?4)",
             |r| (r.person, r.valid_from),
@@ -280,7 +451,7 @@ fn insert(tx: &Transaction, rows: &TableRows, path: &Path) -> Result<usize, Stor
                 date(r.valid_from)
             ]
         ),
-        TableRows::TaxAssessments(v) => each!(
+        TableSlice::TaxAssessments(v) => each!(
             v,
             "INSERT INTO tax_assessments VALUES (?1, ?2, ?3, ?4)",
             |t| (t.person, t.income_year),
@@ -291,7 +462,7 @@ fn insert(tx: &Transaction, rows: &TableRows, path: &Path) -> Result<usize, Stor
                 t.kapitalinntekt
             ]
         ),
-        TableRows::MonthlyIncome(v) => each!(
+        TableSlice::MonthlyIncome(v) => each!(
             v,
             "INSERT INTO monthly_income VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
             |m| (m.person, m.year),
@@ -312,7 +483,7 @@ fn insert(tx: &Transaction, rows: &TableRows, path: &Path) -> Result<usize, Stor
                 m.months[11]
             ]
         ),
-        TableRows::Organisations(v) => each!(
+        TableSlice::Organisations(v) => each!(
             v,
             "INSERT INTO organisations VALUES (?1, ?2, ?3, ?4)",
             |o| o.orgnr,
@@ -323,7 +494,7 @@ fn insert(tx: &Transaction, rows: &TableRows, path: &Path) -> Result<usize, Stor
                 o.municipality.to_string()
             ]
         ),
-        TableRows::Employments(v) => each!(
+        TableSlice::Employments(v) => each!(
             v,
             "INSERT INTO employments VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             |e| (e.person, e.employer, e.from),
@@ -336,7 +507,7 @@ fn insert(tx: &Transaction, rows: &TableRows, path: &Path) -> Result<usize, Stor
                 opt_date(e.to)
             ]
         ),
-        TableRows::Enrolments(v) => each!(
+        TableSlice::Enrolments(v) => each!(
             v,
             "INSERT INTO enrolments VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             |e| (e.child, e.from),
@@ -349,7 +520,7 @@ fn insert(tx: &Transaction, rows: &TableRows, path: &Path) -> Result<usize, Stor
                 opt_date(e.to)
             ]
         ),
-        TableRows::Screening(v) => each!(
+        TableSlice::Screening(v) => each!(
             v,
             "INSERT INTO screening VALUES (?1, ?2, ?3, ?4)",
             |s| (s.person, s.invited_for),
@@ -360,7 +531,7 @@ fn insert(tx: &Transaction, rows: &TableRows, path: &Path) -> Result<usize, Stor
                 s.result.code()
             ]
         ),
-        TableRows::Cancer(v) => each!(
+        TableSlice::Cancer(v) => each!(
             v,
             "INSERT INTO cancer VALUES (?1, ?2, ?3, ?4)",
             |c| (c.person, c.diagnosed_on),
@@ -371,7 +542,7 @@ fn insert(tx: &Transaction, rows: &TableRows, path: &Path) -> Result<usize, Stor
                 c.detection.code()
             ]
         ),
-        TableRows::Lifestyle(v) => each!(
+        TableSlice::Lifestyle(v) => each!(
             v,
             "INSERT INTO lifestyle VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
             |l| (l.person, l.answered_on),
@@ -389,6 +560,49 @@ fn insert(tx: &Transaction, rows: &TableRows, path: &Path) -> Result<usize, Stor
             ]
         ),
     }
+}
+
+/// Creates a new register file at `path` holding the register's tables of `registers`.
+fn write_fresh(
+    path: &Path,
+    register: RegisterId,
+    registers: &Registers,
+    metadata: &StoreMetadata,
+    progress: &(dyn Fn(&str, usize) + Sync),
+) -> Result<(), StoreError> {
+    let db = db_error(path);
+    let mut connection = Connection::open(path).map_err(&db)?;
+    // A fresh file has nothing to roll back to: no journal, no syncs until the end.
+    connection
+        .execute_batch(
+            "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA locking_mode = EXCLUSIVE;
+             PRAGMA cache_size = -131072; PRAGMA temp_store = MEMORY;",
+        )
+        .map_err(&db)?;
+    migrate(&mut connection, path, register)?;
+    let tx = connection.transaction().map_err(&db)?;
+    for table in tables_of(register) {
+        if table == "meta" {
+            let reference = registers.reference_date.format("%Y-%m-%d").to_string();
+            let mut meta = vec![("reference_date", reference)];
+            if let Some(origin) = &metadata.origin {
+                meta.push(("origin", origin.clone()));
+            }
+            for (k, v) in meta {
+                tx.execute("INSERT INTO meta VALUES (?1, ?2)", params![k, v])
+                    .map_err(&db)?;
+            }
+            continue;
+        }
+        let rows = TableSlice::of(registers, table).expect("known table");
+        let n = insert(&tx, rows, path)?;
+        progress(table, n);
+    }
+    tx.commit().map_err(&db)?;
+    connection.close().map_err(|(_, e)| db(e))?;
+    std::fs::File::open(path)
+        .and_then(|f| f.sync_all())
+        .map_err(io_error(path))
 }
 
 /// Converts stored text and numbers back into register types, naming the table on failure.
@@ -450,37 +664,55 @@ fn g<T: rusqlite::types::FromSql>(
 }
 
 impl RegisterStore for SqliteStore {
+    /// Writes a complete new generation of register files, one file per register in parallel,
+    /// and then switches `CURRENT` to it with an atomic rename: until that rename the old store
+    /// is untouched, so a crash or an error at any point leaves it exactly as it was.
     fn replace_all(
         &mut self,
         registers: &Registers,
         metadata: &StoreMetadata,
-        progress: &mut dyn FnMut(&str, usize),
+        progress: &(dyn Fn(&str, usize) + Sync),
     ) -> Result<(), StoreError> {
-        let path = self.path.clone();
-        let db = |source| StoreError::Database {
-            path: path.clone(),
-            source,
-        };
-        let tx = self.connection.transaction().map_err(db)?;
-        for table in crate::rows::TABLES {
-            tx.execute(&format!("DELETE FROM {table}"), [])
-                .map_err(db)?;
+        let number: u64 = self
+            .generation
+            .file_name()
+            .and_then(|n| n.to_str())
+            .and_then(|n| n.strip_prefix("store-"))
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(0);
+        let name = format!("store-{}", number + 1);
+        let next = self.data_dir.join(&name);
+        if next.exists() {
+            std::fs::remove_dir_all(&next).map_err(io_error(&next))?;
         }
-        tx.execute("DELETE FROM meta", []).map_err(db)?;
-        for table in crate::rows::TABLES {
-            let rows = TableRows::from_registers(registers, table).expect("known table");
-            let n = insert(&tx, &rows, &path)?;
-            progress(table, n);
+        std::fs::create_dir_all(&next).map_err(io_error(&next))?;
+        let results: Vec<Result<(), StoreError>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = FILES
+                .iter()
+                .map(|(schema, register)| {
+                    let path = file_of(&next, schema);
+                    scope
+                        .spawn(move || write_fresh(&path, *register, registers, metadata, progress))
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().expect("a register writer panicked"))
+                .collect()
+        });
+        if let Some(err) = results.into_iter().find_map(Result::err) {
+            let _ = std::fs::remove_dir_all(&next);
+            return Err(err);
         }
-        let mut meta = vec![("reference_date", date(registers.reference_date))];
-        if let Some(origin) = &metadata.origin {
-            meta.push(("origin", origin.clone()));
+        write_current(&self.data_dir, &name)?;
+        let connection = connect(&next)?;
+        let old = std::mem::replace(&mut self.connection, connection);
+        let _ = old.close();
+        let previous = std::mem::replace(&mut self.generation, next);
+        if let Err(e) = std::fs::remove_dir_all(&previous) {
+            tracing::warn!(path = %previous.display(), error = %e, "could not remove the previous store generation");
         }
-        for (k, v) in meta {
-            tx.execute("INSERT INTO meta VALUES (?1, ?2)", params![k, v])
-                .map_err(db)?;
-        }
-        tx.commit().map_err(db)
+        Ok(())
     }
 
     fn load(&self) -> Result<Registers, StoreError> {
@@ -619,14 +851,11 @@ impl RegisterStore for SqliteStore {
     }
 
     fn import(&mut self, rows: &TableRows) -> Result<usize, StoreError> {
-        let path = self.path.clone();
-        let db = |source| StoreError::Database {
-            path: path.clone(),
-            source,
-        };
-        let tx = self.connection.transaction().map_err(db)?;
+        let path = self.generation.clone();
+        let db = db_error(&path);
+        let tx = self.connection.transaction().map_err(&db)?;
         // On error the transaction is dropped and rolled back: the store is unchanged.
-        let n = insert(&tx, rows, &path)?;
+        let n = insert(&tx, rows.as_slice(), &path)?;
         tx.commit().map_err(db)?;
         Ok(n)
     }

@@ -255,20 +255,26 @@ pub fn generate(
         next_address += local.pop.dwellings.len() as u32;
     }
 
-    let parts: Vec<Registers> = locals
-        .par_iter()
-        .zip(ids.par_iter())
-        .zip(org_numbers.par_iter())
-        .zip(address_offsets.par_iter())
-        .map(|(((local, ids), orgs), &offset)| assemble(local, ids, orgs, offset, municipalities))
+    // Assemble per municipality, consuming the local data as we go so the country is never held
+    // twice in memory.
+    let mut parts: Vec<Registers> = locals
+        .into_par_iter()
+        .zip(ids.into_par_iter())
+        .zip(org_numbers.into_par_iter())
+        .zip(address_offsets.into_par_iter())
+        .map(|(((local, ids), orgs), offset)| assemble(&local, &ids, &orgs, offset, municipalities))
         .collect();
     let mut out = Registers::empty(reference_date(), municipalities.clone());
+    // One table at a time: each part's table is freed as soon as it has been moved over.
     macro_rules! concat {
         ($($field:ident),*) => {
-            $( out.$field = Vec::with_capacity(parts.iter().map(|p| p.$field.len()).sum()); )*
-            for mut p in parts {
-                $( out.$field.append(&mut p.$field); )*
-            }
+            $(
+                out.$field = Vec::with_capacity(parts.iter().map(|p| p.$field.len()).sum());
+                for p in parts.iter_mut() {
+                    out.$field.append(&mut p.$field);
+                    p.$field = Vec::new();
+                }
+            )*
         };
     }
     concat!(

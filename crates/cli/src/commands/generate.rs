@@ -26,6 +26,9 @@ pub struct Args {
     /// Seed: the same seed and area give the same registers.
     #[arg(long, default_value_t = 1)]
     seed: u64,
+    /// Print the statistics afterwards, as `mulighetsrom stats` would.
+    #[arg(long)]
+    stats: bool,
 }
 
 pub fn run(data: &Path, args: Args) -> anyhow::Result<Outcome> {
@@ -56,7 +59,7 @@ pub fn run(data: &Path, args: Args) -> anyhow::Result<Outcome> {
         origin: Some(format!("generate {label} --seed {}", args.seed)),
     };
     store
-        .replace_all(&registers, &metadata, &mut |table, _| {
+        .replace_all(&registers, &metadata, &|table, _| {
             writing.set_message(format!("wrote {table}"));
             writing.inc(1);
         })
@@ -78,6 +81,11 @@ pub fn run(data: &Path, args: Args) -> anyhow::Result<Outcome> {
         thousands((counts.total() as f64 / written_in.as_secs_f64().max(1e-9)) as i64),
         store.path().display()
     );
-    println!("Next: `mulighetsrom stats` compares it with the published figures.");
+    if args.stats {
+        println!();
+        super::stats::report(&registers, false);
+    } else {
+        println!("Next: `mulighetsrom stats` compares it with the published figures.");
+    }
     Ok(Outcome::Success)
 }

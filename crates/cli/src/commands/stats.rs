@@ -35,10 +35,15 @@ pub fn run(data: &Path, args: Args) -> anyhow::Result<Outcome> {
         store.path().display(),
         registers.reference_date
     );
-    print_income_deciles(&registers);
-    print_kindergarten(&registers, args.all_municipalities);
-    print_calibration(&registers);
+    report(&registers, args.all_municipalities);
     Ok(Outcome::Success)
+}
+
+/// Prints every statistics table for `registers`.
+pub fn report(registers: &Registers, all_municipalities: bool) {
+    print_income_deciles(registers);
+    print_kindergarten(registers, all_municipalities);
+    print_calibration(registers);
 }
 
 fn print_income_deciles(registers: &Registers) {

@@ -1,0 +1,170 @@
+//! The `mulighetsrom` binary as a user runs it: commands, exit codes and messages.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn mulighetsrom(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_mulighetsrom"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("MULIGHETSROM_DATA")
+        .output()
+        .expect("the binary runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn validate_id_accepts_the_documented_examples_and_names_the_failing_check_digit() {
+    let dir = tempfile::tempdir().unwrap();
+    let ok = mulighetsrom(
+        dir.path(),
+        &[
+            "validate-id",
+            "31129956715",
+            "30108299939",
+            "17912099997",
+            "889640782",
+        ],
+    );
+    assert_eq!(ok.status.code(), Some(0), "{}{}", stdout(&ok), stderr(&ok));
+    let out = stdout(&ok);
+    assert!(
+        out.contains("30108299939: valid") && out.contains("2032 rule"),
+        "{out}"
+    );
+    assert!(
+        out.contains("17912099997: valid") && out.contains("synthetic"),
+        "{out}"
+    );
+    assert!(
+        out.contains("889640782: valid organisasjonsnummer"),
+        "{out}"
+    );
+
+    let bad = mulighetsrom(dir.path(), &["validate-id", "31129956716"]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(
+        stdout(&bad).contains("31129956716: invalid: check digit 2 should be 5, found 6"),
+        "{}",
+        stdout(&bad)
+    );
+}
+
+#[test]
+fn generate_then_stats_works_in_an_empty_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    let stats_first = mulighetsrom(dir.path(), &["stats"]);
+    assert_eq!(stats_first.status.code(), Some(2));
+    assert!(
+        stderr(&stats_first).contains("is empty; create a population first"),
+        "{}",
+        stderr(&stats_first)
+    );
+
+    let gen = mulighetsrom(
+        dir.path(),
+        &["generate", "--municipality", "1151", "--seed", "7"],
+    );
+    assert_eq!(gen.status.code(), Some(0), "{}", stderr(&gen));
+    assert!(stdout(&gen).contains("persons"));
+    assert!(dir.path().join("data/CURRENT").exists());
+
+    let stats = mulighetsrom(dir.path(), &["stats"]);
+    assert_eq!(stats.status.code(), Some(0), "{}", stderr(&stats));
+    let out = stdout(&stats);
+    assert!(out.contains("Generated vs published"), "{out}");
+    assert!(out.contains("Barnehagedekning 1-5"), "{out}");
+    assert!(out.contains("1151 Utsira"), "{out}");
+
+    let unknown = mulighetsrom(dir.path(), &["generate", "--municipality", "9998"]);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(
+        stderr(&unknown).contains("unknown municipality 9998"),
+        "{}",
+        stderr(&unknown)
+    );
+}
+
+#[test]
+fn export_and_import_round_trip_and_bad_rows_are_quarantined_or_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let gen = mulighetsrom(
+        dir.path(),
+        &["generate", "--municipality", "1151", "--seed", "7"],
+    );
+    assert_eq!(gen.status.code(), Some(0), "{}", stderr(&gen));
+    for format in ["csv", "parquet"] {
+        let out = mulighetsrom(dir.path(), &["export", format, "--format", format]);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        assert!(dir
+            .path()
+            .join(format!("{format}/persons.{format}"))
+            .exists());
+    }
+
+    // A fresh store takes the exported persons whole.
+    let fresh = ["--data", "fresh"];
+    let imported = mulighetsrom(
+        dir.path(),
+        &[
+            &fresh[..],
+            &["import", "persons", "parquet/persons.parquet"],
+        ]
+        .concat(),
+    );
+    assert_eq!(imported.status.code(), Some(0), "{}", stderr(&imported));
+    assert!(
+        stdout(&imported).contains("Imported"),
+        "{}",
+        stdout(&imported)
+    );
+
+    // One broken row: without --quarantine nothing is imported, with it the rest is.
+    let csv = std::fs::read_to_string(dir.path().join("csv/persons.csv")).unwrap();
+    let mut lines: Vec<String> = csv.lines().map(String::from).collect();
+    let total_rows = lines.len() - 1;
+    let broken = lines[2].clone();
+    let digits: String = broken.chars().take(11).collect();
+    let last = digits.chars().last().unwrap().to_digit(10).unwrap();
+    lines[2] = format!("{}{}{}", &digits[..10], (last + 1) % 10, &broken[11..]);
+    std::fs::write(dir.path().join("broken.csv"), lines.join("\n") + "\n").unwrap();
+
+    let other = ["--data", "other"];
+    let refused = mulighetsrom(
+        dir.path(),
+        &[&other[..], &["import", "persons", "broken.csv"]].concat(),
+    );
+    assert_eq!(refused.status.code(), Some(1));
+    let err = stderr(&refused);
+    assert!(err.contains("broken.csv:3: column person_id"), "{err}");
+    assert!(err.contains("nothing was imported"), "{err}");
+
+    let quarantined = mulighetsrom(
+        dir.path(),
+        &[
+            &other[..],
+            &["import", "persons", "broken.csv", "--quarantine", "bad.csv"],
+        ]
+        .concat(),
+    );
+    assert_eq!(
+        quarantined.status.code(),
+        Some(1),
+        "{}",
+        stderr(&quarantined)
+    );
+    let bad = std::fs::read_to_string(dir.path().join("bad.csv")).unwrap();
+    assert_eq!(bad.lines().count(), 2, "header and one bad row: {bad}");
+    assert!(
+        stdout(&quarantined).contains(&format!("Imported {} persons", total_rows - 1)),
+        "{}",
+        stdout(&quarantined)
+    );
+}
