@@ -70,7 +70,7 @@ fn generate_then_stats_works_in_an_empty_directory() {
 
     let gen = mulighetsrom(
         dir.path(),
-        &["generate", "--municipality", "1151", "--seed", "7"],
+        &["generate", "--municipality", "4601", "--seed", "7"],
     );
     assert_eq!(gen.status.code(), Some(0), "{}", stderr(&gen));
     assert!(stdout(&gen).contains("persons"));
@@ -81,7 +81,7 @@ fn generate_then_stats_works_in_an_empty_directory() {
     let out = stdout(&stats);
     assert!(out.contains("Generated vs published"), "{out}");
     assert!(out.contains("Barnehagedekning 1-5"), "{out}");
-    assert!(out.contains("1151 Utsira"), "{out}");
+    assert!(out.contains("4601 Bergen"), "{out}");
 
     let unknown = mulighetsrom(dir.path(), &["generate", "--municipality", "9998"]);
     assert_eq!(unknown.status.code(), Some(2));

@@ -61,7 +61,7 @@ pub struct LocalEconomy {
 }
 
 fn age(birth: NaiveDate) -> u32 {
-    (2023 - birth.year()).max(0) as u32
+    crate::people::age_of(birth)
 }
 
 fn employment_rate(age: u32, sex: Sex) -> f64 {

@@ -62,7 +62,7 @@ pub fn generate(
         if p.dwelling == NO_DWELLING {
             continue;
         }
-        let age = (2023 - p.birth.year()).max(0) as u32;
+        let age = crate::people::age_of(p.birth);
         if age <= 5 && rng.gen_bool(coverage(age)) {
             children.push(i as u32);
         }

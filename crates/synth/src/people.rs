@@ -7,7 +7,7 @@
 //! immigrant background is then assigned per household.
 
 use crate::params::{self, MAX_AGE};
-use chrono::{Datelike, Duration, NaiveDate};
+use chrono::{Duration, NaiveDate};
 use identity::Sex;
 use rand::seq::SliceRandom;
 use rand::Rng;
@@ -65,14 +65,16 @@ pub fn reference_date() -> NaiveDate {
     NaiveDate::from_ymd_opt(2024, 1, 1).expect("constant date")
 }
 
-/// Age on 1 January 2024 of someone born in `year` (everyone alive then was born by 2023-12-31).
-fn age_of(birth: NaiveDate) -> u32 {
-    (2023 - birth.year()).max(0) as u32
+/// Age in whole years on the reference date (1 January 2024), as the registers count it.
+pub fn age_of(birth: NaiveDate) -> u32 {
+    registers::age_on(birth, reference_date())
 }
 
+/// A birth date uniformly among those that make someone `age` on 1 January 2024: from
+/// 2 January of year 2023 − age to 1 January of the next year.
 fn random_birth(rng: &mut ChaCha8Rng, age: usize) -> NaiveDate {
     let year = 2023 - age as i32;
-    let start = NaiveDate::from_ymd_opt(year, 1, 1).expect("valid year");
+    let start = NaiveDate::from_ymd_opt(year, 1, 2).expect("valid year");
     let days = if NaiveDate::from_ymd_opt(year, 2, 29).is_some() {
         366
     } else {
