@@ -69,22 +69,7 @@ impl Households {
             }
         }
 
-        // Latest residence on or before `on`.
-        let mut current: HashMap<NationalId, (NaiveDate, AddressId, MunicipalityNumber)> =
-            HashMap::with_capacity(alive.len());
-        for r in &registers.residences {
-            if r.valid_from > on || !alive.contains_key(&r.person) {
-                continue;
-            }
-            let entry =
-                current
-                    .entry(r.person)
-                    .or_insert((r.valid_from, r.address, r.municipality));
-            if r.valid_from >= entry.0 {
-                *entry = (r.valid_from, r.address, r.municipality);
-            }
-        }
-
+        let current = registers.residences_on(on);
         let mut partner: HashMap<NationalId, NationalId> = HashMap::new();
         let mut parents: HashMap<NationalId, [Option<NationalId>; 2]> = HashMap::new();
         for rel in &registers.relations {
@@ -106,7 +91,8 @@ impl Households {
 
         let mut by_address: Vec<(AddressId, MunicipalityNumber, NationalId)> = current
             .iter()
-            .map(|(id, (_, a, m))| (*a, *m, *id))
+            .filter(|(id, _)| alive.contains_key(id))
+            .map(|(id, r)| (r.address, r.municipality, *id))
             .collect();
         by_address.sort_unstable_by_key(|(a, _, id)| (*a, *id));
 

@@ -5,8 +5,11 @@ use crate::health::{CancerDiagnosis, LifestyleSurvey, ScreeningRecord};
 use crate::income::{MonthlyIncome, TaxAssessment};
 use crate::kindergarten::Enrolment;
 use crate::municipality::Municipalities;
+use crate::population::PersonStatus;
 use crate::population::{Address, Person, Relation, Residence};
 use chrono::NaiveDate;
+use identity::NationalId;
+use std::collections::{HashMap, HashSet};
 
 /// Every register of one (synthetic or imported) population.
 ///
@@ -94,6 +97,38 @@ impl Registers {
 }
 
 impl Registers {
+    /// Each resident's registered residence on `on`: the latest one that started on or before it.
+    /// Persons who died or emigrated before `on` are left out.
+    pub fn residences_on(&self, on: NaiveDate) -> HashMap<NationalId, Residence> {
+        let gone: HashSet<NationalId> = self
+            .persons
+            .iter()
+            .filter(|p| p.status != PersonStatus::Resident && p.status_date.is_none_or(|d| d <= on))
+            .map(|p| p.id)
+            .collect();
+        let mut current: HashMap<NationalId, Residence> =
+            HashMap::with_capacity(self.persons.len());
+        for r in &self.residences {
+            if r.valid_from > on || gone.contains(&r.person) {
+                continue;
+            }
+            let entry = current.entry(r.person).or_insert(*r);
+            if r.valid_from >= entry.valid_from {
+                *entry = *r;
+            }
+        }
+        current
+    }
+
+    /// The children with an active kindergarten place on `on`.
+    pub fn enrolled_on(&self, on: NaiveDate) -> HashSet<NationalId> {
+        self.enrolments
+            .iter()
+            .filter(|e| e.is_active_on(on))
+            .map(|e| e.child)
+            .collect()
+    }
+
     /// Row counts for the given tables, in that order (unknown names are left out).
     pub fn counts_in(&self, tables: &[&str]) -> RegisterCounts {
         let all = self.counts();

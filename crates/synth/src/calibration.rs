@@ -471,12 +471,7 @@ pub fn measure(registers: &Registers) -> Vec<Measurement> {
 
     // Kindergarten, counted on 15 December of the year before the reference date as SSB does.
     let census = NaiveDate::from_ymd_opt(on.year() - 1, 12, 15).unwrap_or(on);
-    let enrolled: HashSet<_> = registers
-        .enrolments
-        .iter()
-        .filter(|e| e.is_active_on(census))
-        .map(|e| e.child)
-        .collect();
+    let enrolled = registers.enrolled_on(census);
     let coverage = |lo: u32, hi: u32| {
         let group: Vec<_> = residents
             .iter()

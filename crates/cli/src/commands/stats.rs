@@ -4,7 +4,7 @@ use crate::output::{table, thousands};
 use crate::Outcome;
 use chrono::Datelike;
 use registers::{age_on, MunicipalityNumber, PersonStatus, Registers};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 use store::RegisterStore;
 use synth::{measure, population_share, Calibration};
@@ -91,21 +91,8 @@ fn print_income_deciles(registers: &Registers) {
 fn print_kindergarten(registers: &Registers, all: bool) {
     let on = registers.reference_date;
     let census = chrono::NaiveDate::from_ymd_opt(on.year() - 1, 12, 15).unwrap_or(on);
-    let mut municipality_of: HashMap<_, (chrono::NaiveDate, MunicipalityNumber)> = HashMap::new();
-    for r in &registers.residences {
-        let e = municipality_of
-            .entry(r.person)
-            .or_insert((r.valid_from, r.municipality));
-        if r.valid_from >= e.0 && r.valid_from <= on {
-            *e = (r.valid_from, r.municipality);
-        }
-    }
-    let enrolled: HashSet<_> = registers
-        .enrolments
-        .iter()
-        .filter(|e| e.is_active_on(census))
-        .map(|e| e.child)
-        .collect();
+    let residence = registers.residences_on(on);
+    let enrolled = registers.enrolled_on(census);
     let mut per: BTreeMap<MunicipalityNumber, (usize, usize)> = BTreeMap::new();
     for p in registers
         .persons
@@ -115,7 +102,7 @@ fn print_kindergarten(registers: &Registers, all: bool) {
         if !(1..=5).contains(&age_on(p.birth_date, on)) {
             continue;
         }
-        let Some((_, m)) = municipality_of.get(&p.id) else {
+        let Some(m) = residence.get(&p.id).map(|r| &r.municipality) else {
             continue;
         };
         let e = per.entry(*m).or_default();
