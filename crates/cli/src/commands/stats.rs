@@ -7,7 +7,7 @@ use registers::{age_on, MunicipalityNumber, PersonStatus, Registers};
 use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 use store::RegisterStore;
-use synth::{measure, population_share, Calibration};
+use synth::{measure, population_share, Calibration, Measurement};
 
 /// Arguments of `stats`.
 #[derive(clap::Args, Debug)]
@@ -41,9 +41,80 @@ pub fn run(data: &Path, args: Args) -> anyhow::Result<Outcome> {
 
 /// Prints every statistics table for `registers`.
 pub fn report(registers: &Registers, all_municipalities: bool) {
+    let measurements = measure(registers);
+    print_population(registers, &measurements);
     print_income_deciles(registers);
     print_kindergarten(registers, all_municipalities);
-    print_calibration(registers);
+    print_calibration(registers, &measurements);
+}
+
+fn print_population(registers: &Registers, measurements: &[Measurement]) {
+    let value = |key: &str| {
+        measurements
+            .iter()
+            .find(|m| m.key == key)
+            .map_or(f64::NAN, |m| m.value)
+    };
+    let on = registers.reference_date;
+    let residents: Vec<_> = registers
+        .persons
+        .iter()
+        .filter(|p| p.status == PersonStatus::Resident)
+        .collect();
+    let count = |lo: u32, hi: u32| {
+        residents
+            .iter()
+            .filter(|p| (lo..=hi).contains(&age_on(p.birth_date, on)))
+            .count() as i64
+    };
+    let households = value("households.total");
+    let share = |key: &str| format!("{:.1} %", value(key) * 100.0);
+    let rows = vec![
+        vec!["population and households".to_string(), String::new()],
+        vec!["residents".into(), thousands(residents.len() as i64)],
+        vec!["  aged 0-5".into(), thousands(count(0, 5))],
+        vec!["  aged 6-17".into(), thousands(count(6, 17))],
+        vec!["  aged 18-66".into(), thousands(count(18, 66))],
+        vec!["  aged 67+".into(), thousands(count(67, 200))],
+        vec!["immigrants".into(), share("population.immigrant_share")],
+        vec![
+            "died in 2023 (status doed)".into(),
+            thousands(value("population.deaths_2023") as i64),
+        ],
+        vec![
+            "emigrated in 2023 (status utflyttet)".into(),
+            thousands(value("population.emigrations_2023") as i64),
+        ],
+        vec![
+            "private households (by address)".into(),
+            thousands(households as i64),
+        ],
+        vec![
+            "  persons per household".into(),
+            format!("{:.2}", value("households.persons_per_household")),
+        ],
+        vec![
+            "  living alone".into(),
+            share("households.living_alone_share"),
+        ],
+        vec![
+            "  couples without children".into(),
+            share("households.couples_without_children_share"),
+        ],
+        vec![
+            "  couples with children 0-17".into(),
+            share("households.couples_with_children_share"),
+        ],
+        vec![
+            "  single parents with children 0-17".into(),
+            share("households.single_parent_share"),
+        ],
+        vec![
+            "children living with both parents".into(),
+            share("children.with_both_parents_share"),
+        ],
+    ];
+    println!("{}", table(&rows));
 }
 
 fn print_income_deciles(registers: &Registers) {
@@ -164,10 +235,10 @@ fn format_value(v: f64, kind: synth::TargetKind) -> String {
     }
 }
 
-fn print_calibration(registers: &Registers) {
+fn print_calibration(registers: &Registers, measurements: &[Measurement]) {
     let calibration = Calibration::embedded();
     let share = population_share(registers);
-    let comparisons = calibration.compare(&measure(registers), share);
+    let comparisons = calibration.compare(measurements, share);
     println!(
         "Generated vs published (counts scaled to this area's {:.2} % of Norway's population; calibration/norway_2024.toml)",
         share * 100.0
