@@ -38,7 +38,9 @@ const EXAMPLES: &str = "Examples:
   mulighetsrom stats                                   tables and the calibration comparison
   mulighetsrom export out/ --format parquet            every register as Parquet files
   mulighetsrom import persons out/persons.csv          validated, all-or-nothing import
-  mulighetsrom validate-id 31129956715 17912099997     check identity numbers";
+  mulighetsrom validate-id 31129956715 17912099997     check identity numbers
+  mulighetsrom roster solve Instance1.txt --seconds 10 a benchmark rota
+  mulighetsrom roster plan --municipality 4601 --html rota.html   a nursing-home rota";
 
 #[derive(Subcommand, Debug)]
 enum Command {
@@ -55,6 +57,8 @@ enum Command {
     ValidateId(commands::validate_id::Args),
     /// List the municipalities (KLASS 131, 2026) with their numbers and populations.
     Municipalities(commands::municipalities::Args),
+    /// Rota optimisation (S3): solve and check benchmark instances, plan Norwegian rotas.
+    Roster(commands::roster::Args),
 }
 
 /// Outcome of a command that ran to completion.
@@ -73,6 +77,7 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Stats(args) => commands::stats::run(&cli.data, args),
         Command::ValidateId(args) => commands::validate_id::run(args),
         Command::Municipalities(args) => commands::municipalities::run(args),
+        Command::Roster(args) => commands::roster::run(&cli.data, args),
     }
 }
 

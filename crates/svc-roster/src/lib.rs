@@ -40,6 +40,7 @@
 
 mod evaluate;
 mod instance;
+pub mod norway;
 mod parse;
 mod solution;
 mod solver;

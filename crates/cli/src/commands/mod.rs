@@ -3,6 +3,7 @@
 pub mod exchange;
 pub mod generate;
 pub mod municipalities;
+pub mod roster;
 pub mod stats;
 pub mod validate_id;
 
