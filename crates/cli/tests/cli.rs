@@ -172,27 +172,75 @@ fn export_and_import_round_trip_and_bad_rows_are_quarantined_or_refused() {
 #[test]
 fn roster_solves_and_checks_a_benchmark_instance_and_plans_a_legal_rota() {
     let dir = tempfile::tempdir().unwrap();
-    let instance = concat!(env!("CARGO_MANIFEST_DIR"), "/../svc-roster/instances/Instance1.txt");
+    let instance = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../svc-roster/instances/Instance1.txt"
+    );
     let solved = mulighetsrom(
         dir.path(),
-        &["roster", "solve", instance, "--seconds", "2", "--threads", "1", "--out", "sol.txt"],
+        &[
+            "roster",
+            "solve",
+            instance,
+            "--seconds",
+            "2",
+            "--threads",
+            "1",
+            "--out",
+            "sol.txt",
+        ],
     );
-    assert_eq!(solved.status.code(), Some(0), "{}{}", stdout(&solved), stderr(&solved));
+    assert_eq!(
+        solved.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&solved),
+        stderr(&solved)
+    );
     assert!(stdout(&solved).contains("feasible"), "{}", stdout(&solved));
     let checked = mulighetsrom(dir.path(), &["roster", "check", instance, "sol.txt"]);
     assert_eq!(checked.status.code(), Some(0), "{}", stderr(&checked));
-    assert!(stdout(&checked).contains("under-cover"), "{}", stdout(&checked));
+    assert!(
+        stdout(&checked).contains("under-cover"),
+        "{}",
+        stdout(&checked)
+    );
 
     let planned = mulighetsrom(
         dir.path(),
-        &["roster", "plan", "--example", "20", "--seconds", "2", "--html", "rota.html", "--csv", "rota.csv"],
+        &[
+            "roster",
+            "plan",
+            "--example",
+            "20",
+            "--seconds",
+            "2",
+            "--html",
+            "rota.html",
+            "--csv",
+            "rota.csv",
+        ],
     );
-    assert_eq!(planned.status.code(), Some(0), "{}{}", stdout(&planned), stderr(&planned));
-    assert!(stdout(&planned).contains("Legal rota"), "{}", stdout(&planned));
+    assert_eq!(
+        planned.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&planned),
+        stderr(&planned)
+    );
+    assert!(
+        stdout(&planned).contains("Legal rota"),
+        "{}",
+        stdout(&planned)
+    );
     let html = std::fs::read_to_string(dir.path().join("rota.html")).unwrap();
     assert!(html.contains("<svg"), "no SVG grid");
 
     let missing = mulighetsrom(dir.path(), &["roster", "plan", "--municipality", "4601"]);
     assert_eq!(missing.status.code(), Some(2));
-    assert!(stderr(&missing).contains("is empty"), "{}", stderr(&missing));
+    assert!(
+        stderr(&missing).contains("is empty"),
+        "{}",
+        stderr(&missing)
+    );
 }

@@ -117,7 +117,11 @@ fn solve_instance(args: SolveArgs) -> anyhow::Result<Outcome> {
         "{}: objective {} ({}), found after {:.1} s of {:.1} s, {} threads, seed {}",
         args.instance.display(),
         e.objective_value(),
-        if e.is_feasible() { "feasible" } else { "INFEASIBLE" },
+        if e.is_feasible() {
+            "feasible"
+        } else {
+            "INFEASIBLE"
+        },
         result.time_to_best.as_secs_f64(),
         result.elapsed.as_secs_f64(),
         threads,
@@ -125,12 +129,23 @@ fn solve_instance(args: SolveArgs) -> anyhow::Result<Outcome> {
     );
     print_objective(e);
     if let Some(out) = &args.out {
-        let comment = format!("objective {} feasible {}", e.objective_value(), e.is_feasible());
+        let comment = format!(
+            "objective {} feasible {}",
+            e.objective_value(),
+            e.is_feasible()
+        );
         std::fs::write(out, result.solution.to_text(&instance, &[comment]))
             .with_context(|| format!("writing {}", out.display()))?;
-        println!("Solution written to {}; check it with `mulighetsrom roster check`.", out.display());
+        println!(
+            "Solution written to {}; check it with `mulighetsrom roster check`.",
+            out.display()
+        );
     }
-    Ok(if e.is_feasible() { Outcome::Success } else { Outcome::Invalid })
+    Ok(if e.is_feasible() {
+        Outcome::Success
+    } else {
+        Outcome::Invalid
+    })
 }
 
 fn print_objective(e: &svc_roster::Evaluation) {
@@ -138,14 +153,20 @@ fn print_objective(e: &svc_roster::Evaluation) {
     let rows = vec![
         vec!["objective component".to_string(), "cost".into()],
         vec!["shift-on requests not met".into(), o.shift_on.to_string()],
-        vec!["shift-off requests violated".into(), o.shift_off.to_string()],
+        vec![
+            "shift-off requests violated".into(),
+            o.shift_off.to_string(),
+        ],
         vec!["under-cover".into(), o.under_cover.to_string()],
         vec!["over-cover".into(), o.over_cover.to_string()],
         vec!["total".into(), o.total().to_string()],
     ];
     print!("{}", table(&rows));
     for v in &e.violations {
-        println!("hard constraint broken: employee {}: {:?} on days {:?}", v.employee_id, v.constraint, v.days);
+        println!(
+            "hard constraint broken: employee {}: {:?} on days {:?}",
+            v.employee_id, v.constraint, v.days
+        );
     }
 }
 
@@ -160,23 +181,46 @@ fn check_solution(args: CheckArgs) -> anyhow::Result<Outcome> {
         "{}: objective {} ({})",
         args.solution.display(),
         e.objective_value(),
-        if e.is_feasible() { "feasible" } else { "INFEASIBLE" }
+        if e.is_feasible() {
+            "feasible"
+        } else {
+            "INFEASIBLE"
+        }
     );
     print_objective(&e);
-    let mut rows = vec![vec!["employee".to_string(), "shift-on cost".into(), "shift-off cost".into()]];
-    for c in e.per_employee.iter().filter(|c| c.shift_on + c.shift_off > 0) {
-        rows.push(vec![c.employee_id.clone(), c.shift_on.to_string(), c.shift_off.to_string()]);
+    let mut rows = vec![vec![
+        "employee".to_string(),
+        "shift-on cost".into(),
+        "shift-off cost".into(),
+    ]];
+    for c in e
+        .per_employee
+        .iter()
+        .filter(|c| c.shift_on + c.shift_off > 0)
+    {
+        rows.push(vec![
+            c.employee_id.clone(),
+            c.shift_on.to_string(),
+            c.shift_off.to_string(),
+        ]);
     }
     if rows.len() > 1 {
         print!("{}", table(&rows));
     }
-    Ok(if e.is_feasible() { Outcome::Success } else { Outcome::Invalid })
+    Ok(if e.is_feasible() {
+        Outcome::Success
+    } else {
+        Outcome::Invalid
+    })
 }
 
 fn plan(data: &Path, args: PlanArgs) -> anyhow::Result<Outcome> {
     let rules = match &args.rules {
         Some(path) if args.variant.is_empty() => RuleSet::load(path)?,
-        Some(path) => RuleSet::load_variants(path, &args.variant.iter().map(String::as_str).collect::<Vec<_>>())?,
+        Some(path) => RuleSet::load_variants(
+            path,
+            &args.variant.iter().map(String::as_str).collect::<Vec<_>>(),
+        )?,
         None if args.variant.is_empty() => RuleSet::default_aml(),
         None => RuleSet::from_toml(
             norway::DEFAULT_RULES_TOML,
@@ -215,7 +259,11 @@ fn plan(data: &Path, args: PlanArgs) -> anyhow::Result<Outcome> {
     print!("{}", explanation.to_text());
     println!(
         "{} after {:.1} s ({} moves); first legal rota at {}",
-        if result.report.is_legal() { "Legal rota" } else { "NOT LEGAL" },
+        if result.report.is_legal() {
+            "Legal rota"
+        } else {
+            "NOT LEGAL"
+        },
         result.elapsed.as_secs_f64(),
         thousands(result.moves as i64),
         result
@@ -223,7 +271,10 @@ fn plan(data: &Path, args: PlanArgs) -> anyhow::Result<Outcome> {
             .map_or("never".to_string(), |t| format!("{:.2} s", t.as_secs_f64()))
     );
     for v in &result.report.violations {
-        println!("hard rule broken: {} ({}), {}–{}: {}", v.rule, v.reference, v.from, v.to, v.message);
+        println!(
+            "hard rule broken: {} ({}), {}–{}: {}",
+            v.rule, v.reference, v.from, v.to, v.message
+        );
     }
     if let Some(path) = &args.html {
         std::fs::write(path, norway::render_html(&unit, &rules, &result.rota))
@@ -235,7 +286,11 @@ fn plan(data: &Path, args: PlanArgs) -> anyhow::Result<Outcome> {
             .with_context(|| format!("writing {}", path.display()))?;
         println!("Rota written to {}", path.display());
     }
-    Ok(if result.report.is_legal() { Outcome::Success } else { Outcome::Invalid })
+    Ok(if result.report.is_legal() {
+        Outcome::Success
+    } else {
+        Outcome::Invalid
+    })
 }
 
 /// Builds a rota unit from the employer register: the largest nursing home of the municipality,
@@ -244,7 +299,11 @@ fn plan(data: &Path, args: PlanArgs) -> anyhow::Result<Outcome> {
 /// the rota starts on the first Monday after the registers' reference date.
 ///
 /// This is interface glue: the rota model itself knows nothing of the registers.
-fn unit_from_registers(registers: &Registers, municipality: MunicipalityNumber, seed: u64) -> anyhow::Result<Unit> {
+fn unit_from_registers(
+    registers: &Registers,
+    municipality: MunicipalityNumber,
+    seed: u64,
+) -> anyhow::Result<Unit> {
     let homes: Vec<_> = registers
         .organisations
         .iter()
@@ -255,12 +314,19 @@ fn unit_from_registers(registers: &Registers, municipality: MunicipalityNumber, 
             .employments
             .iter()
             .filter(move |e| e.employer == orgnr && e.to.is_none())
-            .filter(|e| matches!(e.competence, Competence::Nurse | Competence::HealthWorker | Competence::Assistant))
+            .filter(|e| {
+                matches!(
+                    e.competence,
+                    Competence::Nurse | Competence::HealthWorker | Competence::Assistant
+                )
+            })
     };
     let home = homes
         .iter()
         .max_by_key(|o| (staff_of(o.orgnr).count(), std::cmp::Reverse(o.orgnr)))
-        .with_context(|| format!("no nursing home in municipality {municipality} in the employer register"))?;
+        .with_context(|| {
+            format!("no nursing home in municipality {municipality} in the employer register")
+        })?;
     let employees: Vec<Staff> = staff_of(home.orgnr)
         .enumerate()
         .map(|(i, e)| Staff {
@@ -279,12 +345,20 @@ fn unit_from_registers(registers: &Registers, municipality: MunicipalityNumber, 
         })
         .collect();
     if employees.len() < 4 {
-        anyhow::bail!("{} has only {} care staff in the register; too few to plan", home.name, employees.len());
+        anyhow::bail!(
+            "{} has only {} care staff in the register; too few to plan",
+            home.name,
+            employees.len()
+        );
     }
     // Demand: the example home's pattern for a staff count whose FTE matches this home's.
     let fte: f64 = employees.iter().map(|s| s.position_pct / 100.0).sum();
     let reference = Unit::example_nursing_home(40, seed);
-    let reference_fte: f64 = reference.employees.iter().map(|s| s.position_pct / 100.0).sum();
+    let reference_fte: f64 = reference
+        .employees
+        .iter()
+        .map(|s| s.position_pct / 100.0)
+        .sum();
     let equivalent_staff = ((40.0 * fte / reference_fte).round() as usize).max(4);
     let template = Unit::example_nursing_home(equivalent_staff, seed);
     let mut start = registers.reference_date;
