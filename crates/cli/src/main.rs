@@ -59,6 +59,8 @@ enum Command {
     Municipalities(commands::municipalities::Args),
     /// Rota optimisation (S3): solve and check benchmark instances, plan Norwegian rotas.
     Roster(commands::roster::Args),
+    /// Reduced kindergarten fees (S1): the fee of one household, explained.
+    Kindergarten(commands::kindergarten::Args),
 }
 
 /// Outcome of a command that ran to completion.
@@ -78,6 +80,7 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::ValidateId(args) => commands::validate_id::run(args),
         Command::Municipalities(args) => commands::municipalities::run(args),
         Command::Roster(args) => commands::roster::run(&cli.data, args),
+        Command::Kindergarten(args) => commands::kindergarten::run(args),
     }
 }
 

@@ -212,9 +212,9 @@ fn roster_solves_and_checks_a_benchmark_instance_and_plans_a_legal_rota() {
             "roster",
             "plan",
             "--example",
-            "20",
+            "40",
             "--seconds",
-            "2",
+            "5",
             "--html",
             "rota.html",
             "--csv",
@@ -243,4 +243,28 @@ fn roster_solves_and_checks_a_benchmark_instance_and_plans_a_legal_rota() {
         "{}",
         stderr(&missing)
     );
+}
+
+#[test]
+fn kindergarten_fee_decides_a_case_and_names_the_bad_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let case = r#"{"date":"2024-09-01","municipality":"0301","household_income":480000,"price_zone":"general","children":[{"id":"a","birth_date":"2021-03-14","weekly_hours":45}]}"#;
+    std::fs::write(dir.path().join("case.json"), case).unwrap();
+    let out = mulighetsrom(dir.path(), &["kindergarten", "fee", "--case", "case.json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(json["status"], "decided");
+    // 6 % of 480 000 over 11 payments = 2 618 > makspris 2 000; kjernetid (born 2021, income
+    // under 642 700) frees 20 of 41 hours: 2 000 - 2 000 × 20 / 41 = 1 024.
+    assert_eq!(json["total_monthly_fee"], 1024, "{json}");
+    assert!(json["children"][0]["explanation"]["legal_reference"]
+        .as_str()
+        .is_some());
+
+    let bad =
+        r#"{"date":"2024-13-01","municipality":"0301","household_income":480000,"children":[]}"#;
+    std::fs::write(dir.path().join("bad.json"), bad).unwrap();
+    let out = mulighetsrom(dir.path(), &["kindergarten", "fee", "--case", "bad.json"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("field date"), "{}", stderr(&out));
 }

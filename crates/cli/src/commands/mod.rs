@@ -2,6 +2,7 @@
 
 pub mod exchange;
 pub mod generate;
+pub mod kindergarten;
 pub mod municipalities;
 pub mod roster;
 pub mod stats;

@@ -1,0 +1,963 @@
+//! The S1 fee rules: forskrift om foreldrebetaling i barnehager (FOR-2005-12-16-1478).
+//!
+//! The order of the rules follows the sources:
+//!
+//! 1. **Makspris** (§ 1; Stortingets budsjettvedtak): the maximum monthly fee for a full-time
+//!    place (41 hours a week or more), by price zone ([`rule_makspris`]).
+//! 2. **6 % of household income** (§ 3): «Foreldrebetaling skal for fyrste barn i barnehage
+//!    utgjere maksimalt 6 % av hushaldninga si samla personinntekt … og skattepliktig
+//!    kapitalinntekt, med den fastsatte maksimalprisen som ei øvre grense» (quoted by Vang). This
+//!    gives the household's reduced full-time price ([`rule_income_cap`]).
+//! 3. **Part-time places** (§ 1 and § 2 Deltidstilbud): the place price is the reduced full-time
+//!    price pro rata of the agreed hours (a documented parameter: the sources are silent).
+//! 4. **Gratis kjernetid** (§ 3): 20 free hours a week for the 2–5-year-old cohorts of the
+//!    barnehageår in households with income lower than the year's limit, deducted *after* the
+//!    6 % reduction (norddal.kommune.no NKO027; overhalla.kommune.no) ([`rule_kjernetid`]).
+//! 5. **Sibling discount** (§ 3): at least 30 % for the second child and 50 % for the third and
+//!    later, computed from the first child's reduced price (overhalla.kommune.no); from
+//!    2023-08-01 the third and later child is free ([`rule_sibling_discount`]).
+//!
+//! Choices the sources leave open are parameters under `law/parameters/kindergarten/`: the
+//! hourly method of the free hours, how free hours and a sibling discount combine for one
+//! child, which sibling is "first", the part-time method and the rounding rules.
+//!
+//! TODO (not modelled, with citation): children with deferred school start (utsatt skolestart)
+//! are also entitled to gratis kjernetid (§ 3; valle.kommune.no); the registers do not hold it.
+//! TODO: the 2026 «gratis kjernetid for 1-åringer» (unverified, domain file §2).
+
+use crate::zones::PriceZone;
+use chrono::{Datelike, NaiveDate};
+use rules::{
+    barnehage_year, Decimal, Decision, Explanation, Finding, Input, Outcome, ParameterError,
+    Parameters, Provenance, Resolved, Rounding, Status, Value,
+};
+
+const REGULATION: &str = "FOR-2005-12-16-1478 forskrift om foreldrebetaling i barnehager";
+
+/// Legal reference of the makspris rule.
+pub const REF_MAKSPRIS: &str = "FOR-2005-12-16-1478 forskrift om foreldrebetaling i barnehager § 1 Maksimalgrense (https://lovdata.no/forskrift/2005-12-16-1478); Stortingets årlige budsjettvedtak";
+/// Legal reference of the 6 % rule.
+pub const REF_INCOME_CAP: &str = "FOR-2005-12-16-1478 forskrift om foreldrebetaling i barnehager § 3 (redusert foreldrebetaling, 6 % of household person- and capital income; sub-paragraph unverified) (https://lovdata.no/forskrift/2005-12-16-1478)";
+/// Legal reference of the part-time rule.
+pub const REF_PART_TIME: &str = "FOR-2005-12-16-1478 forskrift om foreldrebetaling i barnehager § 1 (41 hours a week = full time) and § 2 Deltidstilbud (https://lovdata.no/forskrift/2005-12-16-1478)";
+/// Legal reference of gratis kjernetid.
+pub const REF_KJERNETID: &str = "FOR-2005-12-16-1478 forskrift om foreldrebetaling i barnehager § 3 (gratis kjernetid, 20 hours a week; sub-paragraph unverified); order after the 6 % rule per norddal.kommune.no NKO027 (https://lovdata.no/forskrift/2005-12-16-1478)";
+/// Legal reference of the sibling discount.
+pub const REF_SIBLING: &str = "FOR-2005-12-16-1478 forskrift om foreldrebetaling i barnehager § 3 (søskenmoderasjon, at least 30 % / 50 %; third and later child free from 2023-08-01 by Stortingets budsjettvedtak) (https://lovdata.no/forskrift/2005-12-16-1478)";
+
+/// How free kjernetid hours are priced (parameter `kindergarten.kjernetid.hourly_method`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HourlyMethod {
+    /// An hour costs the full-time price / 41.
+    FullTimeHours,
+    /// An hour costs the place price / agreed hours.
+    AgreedHours,
+}
+
+/// How free hours and a sibling discount combine (`kindergarten.sibling.free_hours_combination`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Combination {
+    /// Paid hours at the discounted hourly price.
+    FreeHoursAtDiscountedPrice,
+    /// Free hours valued at the full hourly price, deducted after the discount.
+    FreeHoursAtFullPrice,
+}
+
+/// Which sibling is first (`kindergarten.sibling.first_child`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FirstChild {
+    /// The most expensive place is first; ties to the oldest, then by id.
+    HighestPlacePrice,
+    /// The oldest child is first; ties by id.
+    Oldest,
+}
+
+/// A zone's makspris on a date.
+#[derive(Clone, Debug, PartialEq)]
+enum ZonePrice {
+    /// The zone price is not introduced yet: the general makspris applies.
+    NotIntroduced,
+    /// The zone's own price.
+    Price(Resolved<i64>),
+    /// An explicit null: no value known or repealed.
+    NoValue(ParameterError),
+}
+
+/// Every parameter the fee rules need, resolved for one date. Resolve once per date and reuse
+/// it for every household: evaluation then runs on plain integers.
+#[derive(Clone, Debug)]
+pub struct FeeRules {
+    date: NaiveDate,
+    barnehage_year: i32,
+    makspris_general: Resolved<i64>,
+    makspris_sentralitet: ZonePrice,
+    makspris_tiltakssonen: ZonePrice,
+    full_time_hours: Resolved<i64>,
+    rounding: Resolved<Rounding>,
+    part_time_method: Resolved<String>,
+    rate: Resolved<Decimal>,
+    payments: Resolved<i64>,
+    limit_rounding: Resolved<Rounding>,
+    kjernetid_limit: Result<Resolved<i64>, ParameterError>,
+    free_hours: Resolved<i64>,
+    youngest_cohort: Resolved<i64>,
+    oldest_cohort: Resolved<i64>,
+    hourly_method: (HourlyMethod, Resolved<String>),
+    discount_second: Resolved<Decimal>,
+    discount_third: Resolved<Decimal>,
+    first_child: (FirstChild, Resolved<String>),
+    combination: (Combination, Resolved<String>),
+}
+
+fn zone_price(
+    params: &Parameters,
+    path: &str,
+    date: NaiveDate,
+) -> Result<ZonePrice, ParameterError> {
+    match params.introduced(path, date) {
+        Ok(None) => Ok(ZonePrice::NotIntroduced),
+        Ok(Some(_)) => Ok(ZonePrice::Price(params.integer(path, date)?)),
+        Err(e @ ParameterError::NoValue { .. }) => Ok(ZonePrice::NoValue(e)),
+        Err(e) => Err(e),
+    }
+}
+
+fn choice<T: Copy>(
+    params: &Parameters,
+    path: &str,
+    date: NaiveDate,
+    options: &[(&str, T)],
+) -> Result<(T, Resolved<String>), ParameterError> {
+    let resolved = params.text(path, date)?;
+    match options.iter().find(|(code, _)| *code == resolved.value) {
+        Some((_, value)) => Ok((*value, resolved)),
+        None => Err(ParameterError::WrongType {
+            path: path.to_string(),
+            from: resolved.used.from,
+            file: params
+                .parameter(path)
+                .map_or_else(|_| String::new(), |p| p.file.clone()),
+            expected: "a choice the rules implement",
+            found: format!(
+                "'{}' (implemented: {})",
+                resolved.value,
+                options
+                    .iter()
+                    .map(|(c, _)| *c)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        }),
+    }
+}
+
+impl FeeRules {
+    /// Resolves every parameter for `date`.
+    ///
+    /// Fails with the parameter and the file to extend when `date` lies before a parameter's
+    /// first value. Zone prices not introduced yet and explicit nulls that only some households
+    /// need (zone prices, the kjernetid limit) are kept and become findings where they matter.
+    pub fn resolve(params: &Parameters, date: NaiveDate) -> Result<FeeRules, ParameterError> {
+        let year = barnehage_year(date);
+        let year_start = NaiveDate::from_ymd_opt(year, 8, 1).expect("1 August exists");
+        let kjernetid_limit =
+            match params.integer("kindergarten.kjernetid.income_limit", year_start) {
+                Ok(v) => Ok(v),
+                Err(e @ ParameterError::NoValue { .. }) => Err(e),
+                Err(e) => return Err(e),
+            };
+        let part_time_method = params.text("kindergarten.part_time_method", date)?;
+        if part_time_method.value != "pro_rata_hours" {
+            return Err(ParameterError::WrongType {
+                path: "kindergarten.part_time_method".into(),
+                from: part_time_method.used.from,
+                file: params
+                    .parameter("kindergarten.part_time_method")?
+                    .file
+                    .clone(),
+                expected: "a choice the rules implement",
+                found: format!("'{}' (implemented: pro_rata_hours)", part_time_method.value),
+            });
+        }
+        Ok(FeeRules {
+            date,
+            barnehage_year: year,
+            makspris_general: params.integer("kindergarten.makspris.general", date)?,
+            makspris_sentralitet: zone_price(
+                params,
+                "kindergarten.makspris.sentralitet_5_6",
+                date,
+            )?,
+            makspris_tiltakssonen: zone_price(params, "kindergarten.makspris.tiltakssonen", date)?,
+            full_time_hours: params.integer("kindergarten.full_time_hours", date)?,
+            rounding: params.rounding("kindergarten.rounding", date)?,
+            part_time_method,
+            rate: params.decimal("kindergarten.income_cap.rate", date)?,
+            payments: params.integer("kindergarten.income_cap.payments_per_year", date)?,
+            limit_rounding: params.rounding("kindergarten.income_cap.limit_rounding", date)?,
+            kjernetid_limit,
+            free_hours: params.integer("kindergarten.kjernetid.free_hours", date)?,
+            youngest_cohort: params.integer("kindergarten.kjernetid.youngest_cohort_age", date)?,
+            oldest_cohort: params.integer("kindergarten.kjernetid.oldest_cohort_age", date)?,
+            hourly_method: choice(
+                params,
+                "kindergarten.kjernetid.hourly_method",
+                date,
+                &[
+                    ("full_time_hours", HourlyMethod::FullTimeHours),
+                    ("agreed_hours", HourlyMethod::AgreedHours),
+                ],
+            )?,
+            discount_second: params.decimal("kindergarten.sibling.discount_second", date)?,
+            discount_third: params
+                .decimal("kindergarten.sibling.discount_third_and_later", date)?,
+            first_child: choice(
+                params,
+                "kindergarten.sibling.first_child",
+                date,
+                &[
+                    ("highest_place_price", FirstChild::HighestPlacePrice),
+                    ("oldest", FirstChild::Oldest),
+                ],
+            )?,
+            combination: choice(
+                params,
+                "kindergarten.sibling.free_hours_combination",
+                date,
+                &[
+                    (
+                        "free_hours_at_discounted_price",
+                        Combination::FreeHoursAtDiscountedPrice,
+                    ),
+                    (
+                        "free_hours_at_full_price",
+                        Combination::FreeHoursAtFullPrice,
+                    ),
+                ],
+            )?,
+        })
+    }
+
+    /// The date the rules were resolved for.
+    pub fn date(&self) -> NaiveDate {
+        self.date
+    }
+
+    /// The barnehageår (start year) of the date.
+    pub fn barnehage_year(&self) -> i32 {
+        self.barnehage_year
+    }
+}
+
+/// The price zone of a household as the caller knows it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ZoneInput {
+    /// The zone, or `None` when unknown.
+    pub zone: Option<PriceZone>,
+    /// Where it comes from (the case file, or the zone data).
+    pub provenance: Provenance,
+    /// Why it is unknown, when it is.
+    pub unknown_reason: Option<String>,
+    /// When the zone is unknown: the special zones it may be in (empty = any special zone).
+    pub possible: Vec<PriceZone>,
+}
+
+/// The household income (person- plus capital income) as the caller knows it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct IncomeInput {
+    /// NOK a year, or `None` when unknown.
+    pub amount: Option<i64>,
+    /// The records summed.
+    pub provenance: Vec<Provenance>,
+    /// Why it is unknown, when it is.
+    pub unknown_reason: Option<String>,
+}
+
+/// One child with a kindergarten place.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ChildInput {
+    /// The child's id in the output (case id, or a masked register id).
+    pub id: String,
+    /// Registered birth date.
+    pub birth_date: NaiveDate,
+    /// Agreed hours a week (avtalt oppholdstid), at least 1.
+    pub weekly_hours: u32,
+    /// Where birth date and hours come from.
+    pub provenance: Vec<Provenance>,
+}
+
+/// A household to decide: the family unit's children in kindergarten, its income and zone.
+#[derive(Clone, Debug, PartialEq)]
+pub struct HouseholdInput {
+    /// The makspris zone.
+    pub zone: ZoneInput,
+    /// Household income.
+    pub income: IncomeInput,
+    /// Children with a place (siblings living together permanently).
+    pub children: Vec<ChildInput>,
+    /// Findings the caller made while gathering the inputs (e.g. contradictory records).
+    pub findings: Vec<Finding>,
+}
+
+/// One child's fee.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChildFee {
+    /// The child's id.
+    pub id: String,
+    /// Sibling rank (1 = first child).
+    pub rank: usize,
+    /// Monthly fee in whole NOK; `None` when the case needs manual handling.
+    pub monthly_fee: Option<i64>,
+    /// Whether the child gets gratis kjernetid (`None` when it cannot be decided).
+    pub kjernetid: Option<bool>,
+    /// The child's explanation tree.
+    pub explanation: Explanation,
+}
+
+/// The fees of one household for one month.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HouseholdFee {
+    /// The date decided for.
+    pub date: NaiveDate,
+    /// The zone applied (`None` when unknown).
+    pub price_zone: Option<PriceZone>,
+    /// The makspris applied (`None` when unknown).
+    pub makspris: Option<i64>,
+    /// The derived 6 % income limit (makspris × payments / rate).
+    pub income_limit: Option<i64>,
+    /// The household's reduced full-time price after the 6 % rule.
+    pub reduced_price: Option<i64>,
+    /// The kjernetid income limit of the barnehageår, where known.
+    pub kjernetid_income_limit: Option<i64>,
+    /// The children, in input order.
+    pub children: Vec<ChildFee>,
+    /// Sum of the children's fees; `None` when any is unknown.
+    pub total_monthly_fee: Option<i64>,
+    /// Unverified parameter values used (path @ from-date).
+    pub unverified_parameters: Vec<String>,
+}
+
+/// An exact fraction for fee arithmetic (never floating point).
+#[derive(Clone, Copy, Debug)]
+struct Fraction {
+    numerator: i128,
+    denominator: i128,
+}
+
+impl Fraction {
+    fn new(numerator: i128, denominator: i128) -> Fraction {
+        Fraction {
+            numerator,
+            denominator,
+        }
+    }
+    fn times(self, numerator: i128, denominator: i128) -> Fraction {
+        Fraction::new(self.numerator * numerator, self.denominator * denominator)
+    }
+    fn minus(self, other: Fraction) -> Fraction {
+        Fraction::new(
+            self.numerator * other.denominator - other.numerator * self.denominator,
+            self.denominator * other.denominator,
+        )
+    }
+    fn round(self, rounding: Rounding) -> i64 {
+        rounding.divide(self.numerator, self.denominator)
+    }
+}
+
+/// The makspris step's result.
+struct MaksprisStep {
+    zone: Option<PriceZone>,
+    makspris: Option<i64>,
+    explanation: Explanation,
+}
+
+/// Rule: the makspris of the household's price zone on the date.
+///
+/// FOR-2005-12-16-1478 § 1 and the Storting's budget decisions. A zone price applies from its
+/// first value (tiltakssonen 2023-08-01, sentralitet 5–6 2024-08-01); before that the general
+/// makspris applies in the zone. An unknown zone is a finding only when the zone matters on the
+/// date, i.e. when a possible special zone has a price of its own.
+fn rule_makspris(rules: &FeeRules, zone: &ZoneInput, findings: &mut Vec<Finding>) -> MaksprisStep {
+    let general = &rules.makspris_general;
+    let mut node = Explanation::new("kindergarten.makspris", REF_MAKSPRIS, Value::Missing)
+        .input(Input::new(
+            "price_zone",
+            zone.zone.map(|z| z.code().to_string()),
+            vec![zone.provenance.clone()],
+        ))
+        .parameter(&general.used);
+    let zone_price = |z: PriceZone| match z {
+        PriceZone::General => None,
+        PriceZone::Sentralitet56 => Some(&rules.makspris_sentralitet),
+        PriceZone::Tiltakssonen => Some(&rules.makspris_tiltakssonen),
+    };
+    let (applied_zone, makspris) = match zone.zone {
+        None => {
+            // Unknown zone: it matters only if a zone it may be in has a price of its own on the
+            // date that differs from the general makspris.
+            let possible = if zone.possible.is_empty() {
+                vec![PriceZone::Sentralitet56, PriceZone::Tiltakssonen]
+            } else {
+                zone.possible.clone()
+            };
+            let matters = possible.into_iter().any(|z| match zone_price(z) {
+                None | Some(ZonePrice::NotIntroduced) => false,
+                Some(ZonePrice::Price(p)) => p.value != general.value,
+                Some(ZonePrice::NoValue(_)) => true,
+            });
+            if matters {
+                findings.push(Finding::manual(
+                    "price_zone_unknown",
+                    zone.unknown_reason
+                        .clone()
+                        .unwrap_or_else(|| "the price zone is unknown".into())
+                        + &format!(
+                            "; the zone matters on {} because zone prices differ",
+                            rules.date
+                        ),
+                ));
+                node.summary = "The price zone is unknown and zone prices differ on this date: manual handling.".into();
+                (None, None)
+            } else {
+                node.summary = format!(
+                    "The price zone is unknown, but no special zone price is in force on {}: the general makspris {} applies.",
+                    rules.date, general.value
+                );
+                (Some(PriceZone::General), Some(general.value))
+            }
+        }
+        Some(PriceZone::General) => {
+            node.summary = format!(
+                "General price zone: makspris {} NOK a month.",
+                general.value
+            );
+            (Some(PriceZone::General), Some(general.value))
+        }
+        Some(z) => match zone_price(z).expect("special zone") {
+            ZonePrice::NotIntroduced => {
+                node.summary = format!(
+                    "The {z} price is not in force on {}: the general makspris {} applies.",
+                    rules.date, general.value
+                );
+                (Some(z), Some(general.value))
+            }
+            ZonePrice::Price(p) => {
+                node = node.parameter(&p.used);
+                node.summary = format!("Price zone {z}: makspris {} NOK a month.", p.value);
+                (Some(z), Some(p.value))
+            }
+            ZonePrice::NoValue(e) => {
+                findings.push(Finding::manual("makspris_unknown", e.to_string()));
+                node.summary = format!(
+                    "No makspris is known for {z} on {}: manual handling.",
+                    rules.date
+                );
+                (Some(z), None)
+            }
+        },
+    };
+    node.result = makspris.into();
+    MaksprisStep {
+        zone: applied_zone,
+        makspris,
+        explanation: node,
+    }
+}
+
+/// The 6 % step's result.
+struct CapStep {
+    limit: Option<i64>,
+    reduced_price: Option<i64>,
+    explanation: Explanation,
+}
+
+/// Rule: the household's full-time price after the 6 % rule.
+///
+/// FOR-2005-12-16-1478 § 3: the yearly fee for the first child is at most 6 % of the household's
+/// personinntekt (skatteloven kap. 12) plus taxable capital income, with the makspris as upper
+/// limit. Monthly: min(makspris, income × 6 % / 11). The income limit (makspris × 11 / 0.06) is
+/// derived with the documented rounding `kindergarten.income_cap.limit_rounding`; income at or
+/// above it pays the makspris.
+fn rule_income_cap(
+    rules: &FeeRules,
+    makspris: Option<i64>,
+    income: &IncomeInput,
+    findings: &mut Vec<Finding>,
+) -> CapStep {
+    let rate = rules.rate.value;
+    let payments = rules.payments.value as i128;
+    let mut node = Explanation::new("kindergarten.income_cap", REF_INCOME_CAP, Value::Missing)
+        .input(Input::new(
+            "household_income",
+            income.amount,
+            income.provenance.clone(),
+        ))
+        .parameter(&rules.rate.used)
+        .parameter(&rules.payments.used)
+        .parameter(&rules.limit_rounding.used)
+        .parameter(&rules.rounding.used);
+    let Some(makspris) = makspris else {
+        node.summary = "Not evaluated: the makspris is unknown.".into();
+        return CapStep {
+            limit: None,
+            reduced_price: None,
+            explanation: node,
+        };
+    };
+    node = node.input(Input::derived("makspris", makspris));
+    // Income limit = makspris × payments / rate, rate = mantissa / 10^scale.
+    let limit = Fraction::new(
+        makspris as i128 * payments * rate.denominator() as i128,
+        rate.mantissa() as i128,
+    )
+    .round(rules.limit_rounding.value);
+    let limit_node = Explanation::new("kindergarten.income_cap.limit", REF_INCOME_CAP, limit)
+        .summary(format!(
+            "Income limit = makspris {makspris} × {payments} / {rate} = {limit} NOK (rounded {}).",
+            rules.limit_rounding.value.code()
+        ))
+        .parameter(&rules.rate.used)
+        .parameter(&rules.payments.used)
+        .parameter(&rules.limit_rounding.used);
+    node = node.child(limit_node);
+    if makspris == 0 {
+        node.summary = "The makspris is 0: nothing to reduce, income not needed.".into();
+        node.result = Value::Integer(0);
+        return CapStep {
+            limit: Some(limit),
+            reduced_price: Some(0),
+            explanation: node,
+        };
+    }
+    let reduced = match income.amount {
+        None => {
+            findings.push(Finding::manual(
+                "income_unknown",
+                income.unknown_reason.clone().unwrap_or_else(|| {
+                    "the household income is unknown: the 6 % rule and gratis kjernetid cannot be decided".into()
+                }),
+            ));
+            node.summary = "The household income is unknown: manual handling.".into();
+            None
+        }
+        Some(amount) if amount >= limit => {
+            node.summary = format!(
+                "Household income {amount} is at or above the limit {limit}: the makspris {makspris} applies."
+            );
+            Some(makspris)
+        }
+        Some(amount) if amount <= 0 => {
+            findings.push(Finding::warning(
+                "income_not_positive",
+                format!("household income is {amount} NOK; 6 % of it gives a fee of 0"),
+            ));
+            node.summary =
+                format!("Household income {amount} is not positive: the reduced price is 0.");
+            Some(0)
+        }
+        Some(amount) => {
+            let price = Fraction::new(
+                amount as i128 * rate.mantissa() as i128,
+                rate.denominator() as i128 * payments,
+            )
+            .round(rules.rounding.value)
+            .min(makspris);
+            node.summary = format!(
+                "Household income {amount} is below the limit {limit}: {rate} × {amount} / {payments} = {price} NOK a month (rounded {}).",
+                rules.rounding.value.code()
+            );
+            Some(price)
+        }
+    };
+    node.result = reduced.into();
+    CapStep {
+        limit: Some(limit),
+        reduced_price: reduced,
+        explanation: node,
+    }
+}
+
+/// Rule: whether the child is in a gratis kjernetid cohort of the barnehageår.
+///
+/// FOR-2005-12-16-1478 § 3: the free hours follow birth-year cohorts: in barnehageår Y/Y+1 the
+/// children born in Y − 5 … Y − 2 (from 2019-08-01; 3 from 2016, 4 from 2015), whatever their age
+/// on the date (vefsn.kommune.no: 2019/20 covers children born 2014–2017; norddal.kommune.no:
+/// «gjeld frå hausten då barnet har to år igjen til skulestart»).
+pub fn in_kjernetid_cohort(
+    birth_date: NaiveDate,
+    barnehage_year: i32,
+    youngest_age: i64,
+    oldest_age: i64,
+) -> bool {
+    let age_in_year = (barnehage_year - birth_date.year()) as i64;
+    (youngest_age..=oldest_age).contains(&age_in_year)
+}
+
+/// Rule: gratis kjernetid for one child: the free hours a week it gets (0 when not entitled),
+/// or `None` when it cannot be decided.
+///
+/// FOR-2005-12-16-1478 § 3: 20 free hours a week for the eligible cohorts in households with
+/// income lower than («lavere enn», gjennestadbarnehage.no; froland.kommune.no) the barnehageår's
+/// limit; deducted after the 6 % reduction (norddal.kommune.no NKO027).
+fn rule_kjernetid(
+    rules: &FeeRules,
+    child: &ChildInput,
+    income: Option<i64>,
+    makspris_is_zero: bool,
+    findings: &mut Vec<Finding>,
+) -> (Option<i64>, Explanation) {
+    let mut node = Explanation::new("kindergarten.kjernetid", REF_KJERNETID, Value::Missing)
+        .input(Input::new(
+            "birth_date",
+            child.birth_date,
+            child.provenance.clone(),
+        ))
+        .input(Input::new("household_income", income, Vec::new()))
+        .parameter(&rules.youngest_cohort.used)
+        .parameter(&rules.oldest_cohort.used)
+        .parameter(&rules.free_hours.used);
+    let year = rules.barnehage_year;
+    let (youngest, oldest) = (rules.youngest_cohort.value, rules.oldest_cohort.value);
+    if !in_kjernetid_cohort(child.birth_date, year, youngest, oldest) {
+        node.summary = format!(
+            "Born {}: not in the kjernetid cohorts of barnehageår {year}/{} (born {}–{}).",
+            child.birth_date.year(),
+            year + 1,
+            year - oldest as i32,
+            year - youngest as i32
+        );
+        node.result = Value::Integer(0);
+        return (Some(0), node);
+    }
+    if makspris_is_zero {
+        node.summary = "In a kjernetid cohort, but the place is free anyway.".into();
+        node.result = Value::Integer(0);
+        return (Some(0), node);
+    }
+    let limit = match &rules.kjernetid_limit {
+        Ok(limit) => {
+            node = node.parameter(&limit.used);
+            limit.value
+        }
+        Err(e) => {
+            findings.push(Finding::manual(
+                "kjernetid_limit_unknown",
+                format!("child {} is in a kjernetid cohort, but {e}", child.id),
+            ));
+            node.summary = "In a kjernetid cohort, but the income limit of the barnehageår is unknown: manual handling.".into();
+            return (None, node);
+        }
+    };
+    let Some(income) = income else {
+        node.summary = "In a kjernetid cohort, but the household income is unknown.".into();
+        return (None, node);
+    };
+    let free = if income < limit {
+        rules.free_hours.value
+    } else {
+        0
+    };
+    node.summary = if free > 0 {
+        format!(
+            "Born {} (cohort of barnehageår {year}/{}) and household income {income} is lower than {limit}: {free} free hours a week.",
+            child.birth_date.year(),
+            year + 1
+        )
+    } else {
+        format!(
+            "Born {} (cohort of barnehageår {year}/{}), but household income {income} is not lower than {limit}: no free hours.",
+            child.birth_date.year(),
+            year + 1
+        )
+    };
+    node.result = Value::Integer(free);
+    (Some(free), node)
+}
+
+/// Rule: the sibling discount rate of a child ranked `rank` (1 = first child).
+///
+/// FOR-2005-12-16-1478 § 3: at least 30 % for the second child and 50 % for the third and later
+/// (lovdata.no/artikkel/foreldrebetaling_i_barnehager/917); from 2023-08-01 the third and later
+/// child is free when three or more attend (regjeringen.no id2930586). Ranks ≥ 3 exist only when
+/// three or more siblings attend.
+fn rule_sibling_discount(rules: &FeeRules, rank: usize) -> (Decimal, Option<&Resolved<Decimal>>) {
+    match rank {
+        1 => (Decimal::from_integer(0), None),
+        2 => (rules.discount_second.value, Some(&rules.discount_second)),
+        _ => (rules.discount_third.value, Some(&rules.discount_third)),
+    }
+}
+
+/// The amounts of one child's fee.
+struct ChildAmounts {
+    place_price: i64,
+    kjernetid_deduction: i64,
+    sibling_discount: i64,
+    fee: i64,
+}
+
+/// Rule: one child's monthly fee from the household's reduced full-time price.
+///
+/// Part-time (§ 1, § 2): place = reduced price × min(hours, 41) / 41. Then the free hours
+/// (§ 3, by `kindergarten.kjernetid.hourly_method`) and the sibling discount (§ 3), combined by
+/// `kindergarten.sibling.free_hours_combination`; one rounding of the exact fraction.
+fn child_amounts(
+    rules: &FeeRules,
+    reduced: i64,
+    hours: u32,
+    free_hours: i64,
+    discount: Decimal,
+) -> ChildAmounts {
+    let full_time = rules.full_time_hours.value as i128;
+    let hours = hours as i128;
+    let effective = hours.min(full_time);
+    let free = (free_hours as i128).max(0);
+    let rounding = rules.rounding.value;
+    let place = Fraction::new(reduced as i128 * effective, full_time);
+    let free_value = match rules.hourly_method.0 {
+        HourlyMethod::FullTimeHours => {
+            Fraction::new(reduced as i128 * free.min(effective), full_time)
+        }
+        HourlyMethod::AgreedHours => place.times(free.min(hours), hours),
+    };
+    let after_free = place.minus(free_value);
+    let keep = (discount.denominator() - discount.mantissa()) as i128;
+    let per = discount.denominator() as i128;
+    let place_price = place.round(rounding);
+    match rules.combination.0 {
+        Combination::FreeHoursAtDiscountedPrice => {
+            let after_free_rounded = after_free.round(rounding);
+            let fee = after_free.times(keep, per).round(rounding).max(0);
+            ChildAmounts {
+                place_price,
+                kjernetid_deduction: place_price - after_free_rounded,
+                sibling_discount: after_free_rounded - fee,
+                fee,
+            }
+        }
+        Combination::FreeHoursAtFullPrice => {
+            let discounted = place.times(keep, per);
+            let discounted_rounded = discounted.round(rounding);
+            let fee = discounted.minus(free_value).round(rounding).max(0);
+            ChildAmounts {
+                place_price,
+                kjernetid_deduction: discounted_rounded - fee,
+                sibling_discount: place_price - discounted_rounded,
+                fee,
+            }
+        }
+    }
+}
+
+/// Decides one household's monthly fees with explanations.
+///
+/// Never panics on bad data: missing or contradictory inputs become findings, and a finding of
+/// manual-handling severity leaves the affected amounts `None`.
+pub fn decide_household(rules: &FeeRules, household: &HouseholdInput) -> Decision<HouseholdFee> {
+    let mut findings = household.findings.clone();
+    let makspris_step = rule_makspris(rules, &household.zone, &mut findings);
+    let cap = rule_income_cap(
+        rules,
+        makspris_step.makspris,
+        &household.income,
+        &mut findings,
+    );
+    let makspris_is_zero = makspris_step.makspris == Some(0);
+
+    // Rank the siblings. The place price is proportional to min(hours, 41), so ordering by
+    // effective hours orders by place price even where the price itself is unknown.
+    let full_time = rules.full_time_hours.value as u32;
+    let mut order: Vec<usize> = (0..household.children.len()).collect();
+    let children = &household.children;
+    match rules.first_child.0 {
+        FirstChild::HighestPlacePrice => order.sort_by(|&a, &b| {
+            let (ca, cb) = (&children[a], &children[b]);
+            cb.weekly_hours
+                .min(full_time)
+                .cmp(&ca.weekly_hours.min(full_time))
+                .then(ca.birth_date.cmp(&cb.birth_date))
+                .then(ca.id.cmp(&cb.id))
+        }),
+        FirstChild::Oldest => order.sort_by(|&a, &b| {
+            let (ca, cb) = (&children[a], &children[b]);
+            ca.birth_date.cmp(&cb.birth_date).then(ca.id.cmp(&cb.id))
+        }),
+    }
+    let mut rank_of = vec![0; children.len()];
+    for (position, &index) in order.iter().enumerate() {
+        rank_of[index] = position + 1;
+    }
+    let attending = children.len();
+
+    let mut fees = Vec::with_capacity(children.len());
+    for (index, child) in children.iter().enumerate() {
+        let rank = rank_of[index];
+        let (free, kjernetid_node) = rule_kjernetid(
+            rules,
+            child,
+            household.income.amount,
+            makspris_is_zero,
+            &mut findings,
+        );
+        let (discount, discount_parameter) = rule_sibling_discount(rules, rank);
+        let mut sibling_node =
+            Explanation::new("kindergarten.sibling_discount", REF_SIBLING, Value::Missing)
+                .input(Input::derived("rank", rank as i64))
+                .input(Input::derived("children_attending", attending as i64))
+                .parameter(&rules.first_child.1.used);
+        if let Some(p) = discount_parameter {
+            sibling_node = sibling_node.parameter(&p.used);
+        }
+        sibling_node = sibling_node.parameter(&rules.combination.1.used);
+        let mut part_time_node =
+            Explanation::new("kindergarten.part_time", REF_PART_TIME, Value::Missing)
+                .input(Input::new(
+                    "weekly_hours",
+                    child.weekly_hours as i64,
+                    child.provenance.clone(),
+                ))
+                .parameter(&rules.full_time_hours.used)
+                .parameter(&rules.part_time_method.used)
+                .parameter(&rules.rounding.used);
+        let mut kjernetid_node = kjernetid_node.parameter(&rules.hourly_method.1.used);
+        let amounts = match (cap.reduced_price, free) {
+            (Some(reduced), Some(free)) => Some(child_amounts(
+                rules,
+                reduced,
+                child.weekly_hours,
+                free,
+                discount,
+            )),
+            _ => None,
+        };
+        if let Some(a) = &amounts {
+            part_time_node.summary = if child.weekly_hours >= full_time {
+                format!(
+                    "Full-time place ({} h a week): place price {}.",
+                    child.weekly_hours, a.place_price
+                )
+            } else {
+                format!(
+                    "Part-time place: {} × {} / {full_time} h = {} NOK.",
+                    cap.reduced_price.unwrap_or(0),
+                    child.weekly_hours,
+                    a.place_price
+                )
+            };
+            part_time_node.result = Value::Integer(a.place_price);
+            kjernetid_node =
+                kjernetid_node.input(Input::derived("kjernetid_deduction", a.kjernetid_deduction));
+            sibling_node.summary = format!(
+                "Sibling rank {rank} of {attending}: discount {discount} = {} NOK.",
+                a.sibling_discount
+            );
+            sibling_node.result = Value::Integer(a.sibling_discount);
+        } else {
+            part_time_node.summary = "Not evaluated: the reduced price is unknown.".into();
+            sibling_node.summary =
+                format!("Sibling rank {rank} of {attending}: discount {discount}.");
+        }
+        let fee = amounts.as_ref().map(|a| a.fee);
+        let explanation = Explanation::new("kindergarten.child_fee", REGULATION, fee)
+            .summary(match &amounts {
+                Some(a) => format!(
+                    "Place {} − kjernetid {} − sibling discount {} = {} NOK a month.",
+                    a.place_price, a.kjernetid_deduction, a.sibling_discount, a.fee
+                ),
+                None => "Not decided: see the findings.".to_string(),
+            })
+            .input(Input::new(
+                "birth_date",
+                child.birth_date,
+                child.provenance.clone(),
+            ))
+            .input(Input::new(
+                "weekly_hours",
+                child.weekly_hours as i64,
+                child.provenance.clone(),
+            ))
+            .child(makspris_step.explanation.clone())
+            .child(cap.explanation.clone())
+            .child(part_time_node)
+            .child(kjernetid_node)
+            .child(sibling_node);
+        fees.push(ChildFee {
+            id: child.id.clone(),
+            rank,
+            monthly_fee: fee,
+            kjernetid: free.map(|f| f > 0),
+            explanation,
+        });
+    }
+
+    let mut unverified: Vec<String> = Vec::new();
+    let mut amount_unverified = Vec::new();
+    for child in &fees {
+        for used in child.explanation.all_parameters() {
+            if used.status == Status::Unverified {
+                let label = format!("{} from {}", used.path, used.from);
+                if !unverified.contains(&label) {
+                    if used.path.starts_with("kindergarten.makspris.")
+                        || used.path == "kindergarten.kjernetid.income_limit"
+                    {
+                        amount_unverified.push(label.clone());
+                    }
+                    unverified.push(label);
+                }
+            }
+        }
+    }
+    unverified.sort();
+    for label in amount_unverified {
+        findings.push(Finding::warning(
+            "unverified_parameter",
+            format!("the amount {label} is not confirmed from public sources"),
+        ));
+    }
+    let outcome = Outcome::from_findings(findings);
+    let decided = outcome.is_decided();
+    if !decided {
+        for child in &mut fees {
+            child.monthly_fee = None;
+        }
+    }
+    let total = fees.iter().map(|c| c.monthly_fee).sum::<Option<i64>>();
+    let kjernetid_income_limit = rules.kjernetid_limit.as_ref().ok().map(|r| r.value);
+    let explanation = Explanation::new("kindergarten.household_fee", REGULATION, total)
+        .summary(match total {
+            Some(t) => format!("Total monthly parent fee {t} NOK for {attending} child(ren)."),
+            None => "Not decided: manual handling.".to_string(),
+        })
+        .input(Input::new(
+            "household_income",
+            household.income.amount,
+            household.income.provenance.clone(),
+        ))
+        .child(makspris_step.explanation)
+        .child(cap.explanation);
+    Decision {
+        result: HouseholdFee {
+            date: rules.date,
+            price_zone: makspris_step.zone,
+            makspris: makspris_step.makspris,
+            income_limit: cap.limit,
+            reduced_price: if decided { cap.reduced_price } else { None },
+            kjernetid_income_limit,
+            children: fees,
+            total_monthly_fee: total,
+            unverified_parameters: unverified,
+        },
+        outcome,
+        explanation,
+    }
+}
+
+/// The monthly fees only (no explanations), for batch runs over a whole population: the same
+/// rules as [`decide_household`], returning the total, or `None` when the household needs manual
+/// handling.
+pub fn household_total(rules: &FeeRules, household: &HouseholdInput) -> Option<i64> {
+    // Kept simple and shared with the explained path: the explanation nodes are cheap next to the
+    // register work; a columnar fast path can replace this without changing the rules.
+    decide_household(rules, household).result.total_monthly_fee
+}
