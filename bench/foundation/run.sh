@@ -18,13 +18,13 @@ WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
 OUT="bench/foundation/results-$(date +%Y-%m-%d).md"
 
-times=(); mems=()
+times=(); mems=(); cpus=()
 for i in $(seq 1 "$RUNS"); do
   rm -rf "$WORK/data"
-  /usr/bin/time -f "%e %M" -o "$WORK/time.txt" "$BIN" --data "$WORK/data" generate --norway --seed 1 >"$WORK/generate.txt"
-  read -r secs kb <"$WORK/time.txt"
-  times+=("$secs"); mems+=("$kb")
-  echo "run $i: ${secs} s, $((kb / 1024)) MiB peak" >&2
+  /usr/bin/time -f "%e %M %U %S" -o "$WORK/time.txt" "$BIN" --data "$WORK/data" generate --norway --seed 1 >"$WORK/generate.txt"
+  read -r secs kb user sys <"$WORK/time.txt"
+  times+=("$secs"); mems+=("$kb"); cpus+=("$(awk -v u="$user" -v s="$sys" 'BEGIN {print u + s}')")
+  echo "run $i: ${secs} s, $((kb / 1024)) MiB peak, ${user} s user + ${sys} s system CPU" >&2
 done
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 med_time=$(median "${times[@]}")
@@ -51,6 +51,7 @@ done
   echo "|---|---|---|"
   echo "| wall time | ${med_time} s | ${times[*]} |"
   echo "| peak memory | $((med_mem / 1024)) MiB | $(for m in "${mems[@]}"; do printf '%s ' $((m / 1024)); done)|"
+  echo "| CPU time (user + system) | $(median "${cpus[@]}") s | ${cpus[*]} |"
   echo
   echo '```'
   cat "$WORK/generate.txt"

@@ -394,18 +394,23 @@ fn assemble(
         .collect();
     for inc in &economy.incomes {
         let person = ids[inc.person as usize];
-        out.tax_assessments.push(TaxAssessment {
-            person,
-            income_year: 2022,
-            personinntekt: inc.personinntekt_2022,
-            kapitalinntekt: inc.kapitalinntekt_2022,
-        });
-        out.tax_assessments.push(TaxAssessment {
-            person,
-            income_year: 2023,
-            personinntekt: inc.personinntekt_2023,
-            kapitalinntekt: inc.kapitalinntekt_2023,
-        });
+        // Skatteetaten assesses every adult; a child without income or capital gets no
+        // assessment at all (about a third of the country's assessment rows otherwise).
+        let minor = people::age_of(pop.persons[inc.person as usize].birth) < 18;
+        for (income_year, personinntekt, kapitalinntekt) in [
+            (2022, inc.personinntekt_2022, inc.kapitalinntekt_2022),
+            (2023, inc.personinntekt_2023, inc.kapitalinntekt_2023),
+        ] {
+            if minor && personinntekt == 0 && kapitalinntekt == 0 {
+                continue;
+            }
+            out.tax_assessments.push(TaxAssessment {
+                person,
+                income_year,
+                personinntekt,
+                kapitalinntekt,
+            });
+        }
         if let Some(months) = inc.months_2023 {
             out.monthly_income.push(MonthlyIncome {
                 person,
