@@ -40,7 +40,10 @@ const EXAMPLES: &str = "Examples:
   mulighetsrom import persons out/persons.csv          validated, all-or-nothing import
   mulighetsrom validate-id 31129956715 17912099997     check identity numbers
   mulighetsrom roster solve Instance1.txt --seconds 10 a benchmark rota
-  mulighetsrom roster plan --municipality 4601 --html rota.html   a nursing-home rota";
+  mulighetsrom roster plan --municipality 4601 --html rota.html   a nursing-home rota
+  mulighetsrom kindergarten decide --all --month 2024-03 --out decisions.jsonl   every child's fee
+  mulighetsrom kindergarten simulate --reform law/reforms/makspris-1500-kjernetid-sibling-40.yaml \\
+      --month 2024-09 --assume-general-where-unknown --out simulation/   a reform, tables and charts";
 
 #[derive(Subcommand, Debug)]
 enum Command {
@@ -59,7 +62,8 @@ enum Command {
     Municipalities(commands::municipalities::Args),
     /// Rota optimisation (S3): solve and check benchmark instances, plan Norwegian rotas.
     Roster(commands::roster::Args),
-    /// Reduced kindergarten fees (S1): the fee of one household, explained.
+    /// Reduced kindergarten fees (S1): one household explained, every enrolled child decided from
+    /// the registers, reform simulation.
     Kindergarten(commands::kindergarten::Args),
 }
 
@@ -80,7 +84,7 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::ValidateId(args) => commands::validate_id::run(args),
         Command::Municipalities(args) => commands::municipalities::run(args),
         Command::Roster(args) => commands::roster::run(&cli.data, args),
-        Command::Kindergarten(args) => commands::kindergarten::run(args),
+        Command::Kindergarten(args) => commands::kindergarten::run(&cli.data, args),
     }
 }
 

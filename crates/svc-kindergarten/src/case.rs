@@ -11,10 +11,12 @@
 //! Municipality numbers are read in the 2024 numbering of the loaded list (KLASS 131) whatever
 //! the date, so a 2023 date with Alta's 2024 number 5601 is accepted.
 
-use crate::fee::{decide_household, ChildInput, FeeRules, HouseholdInput, IncomeInput, ZoneInput};
+use crate::fee::{
+    decide_household, ChildInput, FeeRules, HouseholdFee, HouseholdInput, IncomeInput, ZoneInput,
+};
 use crate::zones::{PriceZone, Zones};
 use registers::{Municipalities, MunicipalityNumber};
-use rules::{parse_iso_date, ParameterError, Parameters, Provenance};
+use rules::{parse_iso_date, Decision, ParameterError, Parameters, Provenance};
 use serde_json::{json, Map, Value as Json};
 
 /// Why a case could not be decided at all.
@@ -263,6 +265,12 @@ pub fn fee_for_case_value(
     let (date, household) = parse_case_value(value, zones, municipalities)?;
     let rules = FeeRules::resolve(params, date)?;
     let decision = decide_household(&rules, &household);
+    Ok(decision_json(&decision))
+}
+
+/// A household decision as JSON, in the shape of [`fee_for_case`]'s output (also the shape of
+/// each line that `mulighetsrom kindergarten decide --out` writes, there with family fields).
+pub fn decision_json(decision: &Decision<HouseholdFee>) -> Json {
     let fee = &decision.result;
     let children: Vec<Json> = fee
         .children
@@ -273,14 +281,15 @@ pub fn fee_for_case_value(
                 "rank": c.rank,
                 "monthly_fee": c.monthly_fee,
                 "kjernetid": c.kjernetid,
+                "full_price": c.full_price,
                 "explanation": c.explanation,
             })
         })
         .collect();
-    Ok(json!({
+    json!({
         "status": decision.outcome.status(),
         "reasons": decision.outcome.findings(),
-        "date": date.to_string(),
+        "date": fee.date.to_string(),
         "price_zone": fee.price_zone.map(|z| z.code()),
         "makspris": fee.makspris,
         "income_limit": fee.income_limit,
@@ -289,5 +298,5 @@ pub fn fee_for_case_value(
         "children": children,
         "total_monthly_fee": fee.total_monthly_fee,
         "unverified_parameters": fee.unverified_parameters,
-    }))
+    })
 }

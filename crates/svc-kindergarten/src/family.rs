@@ -7,21 +7,22 @@
 //! kapitalinntekt for the income year of the latest assessment (the barnehageår's start year
 //! minus `kindergarten.income.income_year_lag`).
 
+use crate::batch::{assumed_general_message, BatchOptions, ASSUMED_GENERAL};
 use crate::fee::{
     decide_household, ChildInput, FeeRules, HouseholdFee, HouseholdInput, IncomeInput, ZoneInput,
 };
-use crate::zones::Zones;
+use crate::zones::{PriceZone, Zones};
 use chrono::NaiveDate;
-use registers::{Enrolment, FamilyUnit, NationalId, Registers, TaxAssessment};
+use registers::{Enrolment, FamilyUnit, MunicipalityNumber, NationalId, Registers, TaxAssessment};
 use rules::{Decision, Finding, ParameterError, Parameters, Period, Provenance};
 use std::collections::HashMap;
 
 /// Look-ups over the registers that the fee rules need, built once for a whole population.
 #[derive(Debug)]
 pub struct RegisterIndex<'a> {
-    birth_dates: HashMap<NationalId, NaiveDate>,
-    enrolments: HashMap<NationalId, Vec<&'a Enrolment>>,
-    assessments: HashMap<NationalId, Vec<&'a TaxAssessment>>,
+    pub(crate) birth_dates: HashMap<NationalId, NaiveDate>,
+    pub(crate) enrolments: HashMap<NationalId, Vec<&'a Enrolment>>,
+    pub(crate) assessments: HashMap<NationalId, Vec<&'a TaxAssessment>>,
 }
 
 impl<'a> RegisterIndex<'a> {
@@ -52,6 +53,8 @@ impl<'a> RegisterIndex<'a> {
 /// children; the ids in the explanation are masked).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FamilyDecision {
+    /// The municipality of residence (of the family unit's address).
+    pub municipality: MunicipalityNumber,
     /// The children decided, in the order of `decision.result.children`.
     pub children: Vec<NationalId>,
     /// The decision.
@@ -87,23 +90,7 @@ pub fn household_income(
             vec![Finding::manual("no_adult_in_household", reason)],
         );
     }
-    let years_of = |adult: &NationalId| -> Vec<i32> {
-        index
-            .assessments
-            .get(adult)
-            .map(|list| {
-                list.iter()
-                    .map(|a| a.income_year as i32)
-                    .filter(|&y| y <= target_year)
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
-    let common = (0..=target_year)
-        .rev()
-        .take(5)
-        .find(|year| unit.adults.iter().all(|a| years_of(a).contains(year)));
-    let Some(year) = common else {
+    let Some(year) = common_income_year(index, unit, target_year) else {
         let reason = format!(
             "no tax assessment for income year {target_year} (or the four years before) for every adult of the household"
         );
@@ -146,6 +133,25 @@ pub fn household_income(
     )
 }
 
+/// The latest income year, not later than `target_year` and at most four years before it, for
+/// which every adult of the unit has a tax assessment.
+pub(crate) fn common_income_year(
+    index: &RegisterIndex<'_>,
+    unit: &FamilyUnit,
+    target_year: i32,
+) -> Option<i32> {
+    let has = |adult: &NationalId, year: i32| {
+        index
+            .assessments
+            .get(adult)
+            .is_some_and(|list| list.iter().any(|a| a.income_year as i32 == year))
+    };
+    (0..=target_year)
+        .rev()
+        .take(5)
+        .find(|&year| unit.adults.iter().all(|a| has(a, year)))
+}
+
 /// The fee inputs of a family unit on the date of `rules`, or `None` when no child of the unit
 /// has an active kindergarten place.
 pub fn family_input(
@@ -154,6 +160,27 @@ pub fn family_input(
     index: &RegisterIndex<'_>,
     zones: &Zones,
     unit: &FamilyUnit,
+) -> Option<(Vec<NationalId>, HouseholdInput)> {
+    family_input_with(
+        rules,
+        income_year,
+        index,
+        zones,
+        unit,
+        &BatchOptions::default(),
+    )
+}
+
+/// [`family_input`] with batch options: with `assume_general_where_unknown`, a municipality
+/// whose zone is unknown on a date where the zone matters gets the general zone and a warning
+/// (`price_zone_assumed_general`) naming the assumption.
+pub fn family_input_with(
+    rules: &FeeRules,
+    income_year: i32,
+    index: &RegisterIndex<'_>,
+    zones: &Zones,
+    unit: &FamilyUnit,
+    options: &BatchOptions,
 ) -> Option<(Vec<NationalId>, HouseholdInput)> {
     let date = rules.date();
     let mut findings = Vec::new();
@@ -229,7 +256,20 @@ pub fn family_input(
     }
     let (income, income_findings) = household_income(index, unit, income_year);
     findings.extend(income_findings);
-    let answer = zones.zone_of(unit.municipality);
+    let mut answer = zones.zone_of(unit.municipality);
+    if answer.zone.is_none()
+        && options.assume_general_where_unknown
+        && rules.unknown_zone_matters(&answer.possible)
+    {
+        findings.push(Finding::warning(
+            ASSUMED_GENERAL,
+            assumed_general_message(unit.municipality, answer.unknown_reason.as_deref()),
+        ));
+        answer.zone = Some(PriceZone::General);
+        answer.provenance.record.push_str(
+            " (zone unknown; general assumed by the batch option assume_general_where_unknown)",
+        );
+    }
     Some((
         ids,
         HouseholdInput {
@@ -257,6 +297,7 @@ pub fn decide_family(
 ) -> Option<FamilyDecision> {
     let (children, input) = family_input(rules, income_year, index, zones, unit)?;
     Some(FamilyDecision {
+        municipality: unit.municipality,
         children,
         decision: decide_household(rules, &input),
     })

@@ -74,7 +74,7 @@ pub enum FirstChild {
 
 /// A zone's makspris on a date.
 #[derive(Clone, Debug, PartialEq)]
-enum ZonePrice {
+pub(crate) enum ZonePrice {
     /// The zone price is not introduced yet: the general makspris applies.
     NotIntroduced,
     /// The zone's own price.
@@ -87,26 +87,26 @@ enum ZonePrice {
 /// it for every household: evaluation then runs on plain integers.
 #[derive(Clone, Debug)]
 pub struct FeeRules {
-    date: NaiveDate,
-    barnehage_year: i32,
-    makspris_general: Resolved<i64>,
-    makspris_sentralitet: ZonePrice,
-    makspris_tiltakssonen: ZonePrice,
-    full_time_hours: Resolved<i64>,
-    rounding: Resolved<Rounding>,
-    part_time_method: Resolved<String>,
-    rate: Resolved<Decimal>,
-    payments: Resolved<i64>,
-    limit_rounding: Resolved<Rounding>,
-    kjernetid_limit: Result<Resolved<i64>, ParameterError>,
-    free_hours: Resolved<i64>,
-    youngest_cohort: Resolved<i64>,
-    oldest_cohort: Resolved<i64>,
-    hourly_method: (HourlyMethod, Resolved<String>),
-    discount_second: Resolved<Decimal>,
-    discount_third: Resolved<Decimal>,
-    first_child: (FirstChild, Resolved<String>),
-    combination: (Combination, Resolved<String>),
+    pub(crate) date: NaiveDate,
+    pub(crate) barnehage_year: i32,
+    pub(crate) makspris_general: Resolved<i64>,
+    pub(crate) makspris_sentralitet: ZonePrice,
+    pub(crate) makspris_tiltakssonen: ZonePrice,
+    pub(crate) full_time_hours: Resolved<i64>,
+    pub(crate) rounding: Resolved<Rounding>,
+    pub(crate) part_time_method: Resolved<String>,
+    pub(crate) rate: Resolved<Decimal>,
+    pub(crate) payments: Resolved<i64>,
+    pub(crate) limit_rounding: Resolved<Rounding>,
+    pub(crate) kjernetid_limit: Result<Resolved<i64>, ParameterError>,
+    pub(crate) free_hours: Resolved<i64>,
+    pub(crate) youngest_cohort: Resolved<i64>,
+    pub(crate) oldest_cohort: Resolved<i64>,
+    pub(crate) hourly_method: (HourlyMethod, Resolved<String>),
+    pub(crate) discount_second: Resolved<Decimal>,
+    pub(crate) discount_third: Resolved<Decimal>,
+    pub(crate) first_child: (FirstChild, Resolved<String>),
+    pub(crate) combination: (Combination, Resolved<String>),
 }
 
 fn zone_price(
@@ -247,6 +247,32 @@ impl FeeRules {
     pub fn barnehage_year(&self) -> i32 {
         self.barnehage_year
     }
+
+    /// Whether an unknown price zone matters on the date: whether a special zone the household
+    /// may be in (`possible`; empty = any special zone) has a price of its own that differs from
+    /// the general makspris, or no known price at all.
+    pub fn unknown_zone_matters(&self, possible: &[PriceZone]) -> bool {
+        let any = [PriceZone::Sentralitet56, PriceZone::Tiltakssonen];
+        let possible = if possible.is_empty() {
+            &any[..]
+        } else {
+            possible
+        };
+        possible.iter().any(|z| match self.zone_price(*z) {
+            None | Some(ZonePrice::NotIntroduced) => false,
+            Some(ZonePrice::Price(p)) => p.value != self.makspris_general.value,
+            Some(ZonePrice::NoValue(_)) => true,
+        })
+    }
+
+    /// The zone's own price state (`None` for the general zone).
+    pub(crate) fn zone_price(&self, zone: PriceZone) -> Option<&ZonePrice> {
+        match zone {
+            PriceZone::General => None,
+            PriceZone::Sentralitet56 => Some(&self.makspris_sentralitet),
+            PriceZone::Tiltakssonen => Some(&self.makspris_tiltakssonen),
+        }
+    }
 }
 
 /// The price zone of a household as the caller knows it.
@@ -310,6 +336,10 @@ pub struct ChildFee {
     pub monthly_fee: Option<i64>,
     /// Whether the child gets gratis kjernetid (`None` when it cannot be decided).
     pub kjernetid: Option<bool>,
+    /// The place price at the zone's makspris before every reduction (makspris × min(hours,
+    /// full time) / full time, rounded by `kindergarten.rounding`): what the place would cost
+    /// without the 6 % rule, kjernetid and the sibling discount. `None` when not decided.
+    pub full_price: Option<i64>,
     /// The child's explanation tree.
     pub explanation: Explanation,
 }
@@ -387,26 +417,12 @@ fn rule_makspris(rules: &FeeRules, zone: &ZoneInput, findings: &mut Vec<Finding>
             vec![zone.provenance.clone()],
         ))
         .parameter(&general.used);
-    let zone_price = |z: PriceZone| match z {
-        PriceZone::General => None,
-        PriceZone::Sentralitet56 => Some(&rules.makspris_sentralitet),
-        PriceZone::Tiltakssonen => Some(&rules.makspris_tiltakssonen),
-    };
+    let zone_price = |z: PriceZone| rules.zone_price(z);
     let (applied_zone, makspris) = match zone.zone {
         None => {
             // Unknown zone: it matters only if a zone it may be in has a price of its own on the
             // date that differs from the general makspris.
-            let possible = if zone.possible.is_empty() {
-                vec![PriceZone::Sentralitet56, PriceZone::Tiltakssonen]
-            } else {
-                zone.possible.clone()
-            };
-            let matters = possible.into_iter().any(|z| match zone_price(z) {
-                None | Some(ZonePrice::NotIntroduced) => false,
-                Some(ZonePrice::Price(p)) => p.value != general.value,
-                Some(ZonePrice::NoValue(_)) => true,
-            });
-            if matters {
+            if rules.unknown_zone_matters(&zone.possible) {
                 findings.push(Finding::manual(
                     "price_zone_unknown",
                     zone.unknown_reason
@@ -472,6 +488,39 @@ struct CapStep {
     explanation: Explanation,
 }
 
+/// The place price at `makspris` before every reduction: makspris × min(hours, full time) /
+/// full time, rounded by `kindergarten.rounding` (the part-time rule, § 1 and § 2).
+pub fn full_price(rules: &FeeRules, makspris: i64, weekly_hours: u32) -> i64 {
+    let full_time = rules.full_time_hours.value as i128;
+    Fraction::new(
+        makspris as i128 * (weekly_hours as i128).min(full_time),
+        full_time,
+    )
+    .round(rules.rounding.value)
+}
+
+/// The 6 % income limit for `makspris`: makspris × payments / rate (rate = mantissa /
+/// 10^scale), rounded by `kindergarten.income_cap.limit_rounding`.
+pub(crate) fn income_limit(rules: &FeeRules, makspris: i64) -> i64 {
+    let rate = rules.rate.value;
+    Fraction::new(
+        makspris as i128 * rules.payments.value as i128 * rate.denominator() as i128,
+        rate.mantissa() as i128,
+    )
+    .round(rules.limit_rounding.value)
+}
+
+/// The monthly 6 % share of a (positive) household income, rounded by `kindergarten.rounding`,
+/// before the makspris cap.
+pub(crate) fn income_share(rules: &FeeRules, amount: i64) -> i64 {
+    let rate = rules.rate.value;
+    Fraction::new(
+        amount as i128 * rate.mantissa() as i128,
+        rate.denominator() as i128 * rules.payments.value as i128,
+    )
+    .round(rules.rounding.value)
+}
+
 /// Rule: the household's full-time price after the 6 % rule.
 ///
 /// FOR-2005-12-16-1478 § 3: the yearly fee for the first child is at most 6 % of the household's
@@ -506,12 +555,7 @@ fn rule_income_cap(
         };
     };
     node = node.input(Input::derived("makspris", makspris));
-    // Income limit = makspris × payments / rate, rate = mantissa / 10^scale.
-    let limit = Fraction::new(
-        makspris as i128 * payments * rate.denominator() as i128,
-        rate.mantissa() as i128,
-    )
-    .round(rules.limit_rounding.value);
+    let limit = income_limit(rules, makspris);
     let limit_node = Explanation::new("kindergarten.income_cap.limit", REF_INCOME_CAP, limit)
         .summary(format!(
             "Income limit = makspris {makspris} × {payments} / {rate} = {limit} NOK (rounded {}).",
@@ -557,12 +601,7 @@ fn rule_income_cap(
             Some(0)
         }
         Some(amount) => {
-            let price = Fraction::new(
-                amount as i128 * rate.mantissa() as i128,
-                rate.denominator() as i128 * payments,
-            )
-            .round(rules.rounding.value)
-            .min(makspris);
+            let price = income_share(rules, amount).min(makspris);
             node.summary = format!(
                 "Household income {amount} is below the limit {limit}: {rate} × {amount} / {payments} = {price} NOK a month (rounded {}).",
                 rules.rounding.value.code()
@@ -681,7 +720,10 @@ fn rule_kjernetid(
 /// (lovdata.no/artikkel/foreldrebetaling_i_barnehager/917); from 2023-08-01 the third and later
 /// child is free when three or more attend (regjeringen.no id2930586). Ranks ≥ 3 exist only when
 /// three or more siblings attend.
-fn rule_sibling_discount(rules: &FeeRules, rank: usize) -> (Decimal, Option<&Resolved<Decimal>>) {
+pub(crate) fn rule_sibling_discount(
+    rules: &FeeRules,
+    rank: usize,
+) -> (Decimal, Option<&Resolved<Decimal>>) {
     match rank {
         1 => (Decimal::from_integer(0), None),
         2 => (rules.discount_second.value, Some(&rules.discount_second)),
@@ -690,11 +732,11 @@ fn rule_sibling_discount(rules: &FeeRules, rank: usize) -> (Decimal, Option<&Res
 }
 
 /// The amounts of one child's fee.
-struct ChildAmounts {
-    place_price: i64,
-    kjernetid_deduction: i64,
-    sibling_discount: i64,
-    fee: i64,
+pub(crate) struct ChildAmounts {
+    pub(crate) place_price: i64,
+    pub(crate) kjernetid_deduction: i64,
+    pub(crate) sibling_discount: i64,
+    pub(crate) fee: i64,
 }
 
 /// Rule: one child's monthly fee from the household's reduced full-time price.
@@ -702,7 +744,7 @@ struct ChildAmounts {
 /// Part-time (§ 1, § 2): place = reduced price × min(hours, 41) / 41. Then the free hours
 /// (§ 3, by `kindergarten.kjernetid.hourly_method`) and the sibling discount (§ 3), combined by
 /// `kindergarten.sibling.free_hours_combination`; one rounding of the exact fraction.
-fn child_amounts(
+pub(crate) fn child_amounts(
     rules: &FeeRules,
     reduced: i64,
     hours: u32,
@@ -887,6 +929,9 @@ pub fn decide_household(rules: &FeeRules, household: &HouseholdInput) -> Decisio
             rank,
             monthly_fee: fee,
             kjernetid: free.map(|f| f > 0),
+            full_price: makspris_step
+                .makspris
+                .map(|m| full_price(rules, m, child.weekly_hours)),
             explanation,
         });
     }
@@ -920,6 +965,7 @@ pub fn decide_household(rules: &FeeRules, household: &HouseholdInput) -> Decisio
     if !decided {
         for child in &mut fees {
             child.monthly_fee = None;
+            child.full_price = None;
         }
     }
     let total = fees.iter().map(|c| c.monthly_fee).sum::<Option<i64>>();
@@ -957,7 +1003,7 @@ pub fn decide_household(rules: &FeeRules, household: &HouseholdInput) -> Decisio
 /// rules as [`decide_household`], returning the total, or `None` when the household needs manual
 /// handling.
 pub fn household_total(rules: &FeeRules, household: &HouseholdInput) -> Option<i64> {
-    // Kept simple and shared with the explained path: the explanation nodes are cheap next to the
-    // register work; a columnar fast path can replace this without changing the rules.
+    // One household through the explained path. For whole populations, the columnar
+    // `FeeColumns` + `fee_amounts` path gives the same amounts without explanations.
     decide_household(rules, household).result.total_monthly_fee
 }

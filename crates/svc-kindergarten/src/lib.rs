@@ -11,7 +11,12 @@
 //! Key types and entry points: [`FeeRules`] (the parameters resolved for one date),
 //! [`HouseholdInput`] → [`decide_household`] → `rules::Decision<`[`HouseholdFee`]`>`;
 //! [`fee_for_case`] (one household as case JSON, for outside checks); [`RegisterIndex`] +
-//! [`decide_family`] (a family unit from the registers, with provenance); [`Zones`].
+//! [`decide_family`] (a family unit from the registers, with provenance); [`Zones`];
+//! for whole populations [`decide_all`] (explained, parallel) and [`FeeColumns`] +
+//! [`fee_amounts`] (amounts only, columnar, the same amounts), with [`BatchOptions`]; reform
+//! simulation with [`Reform`] + [`simulate`] → [`SimulationReport`] (CSV, JSON, SVG); S2, the
+//! opt-in mid-year re-assessment from a-ordningen income, with [`ReassessmentRules`] and
+//! [`compare_s1_s2`].
 //!
 //! Why resolve parameters per date: a month's decisions for all of Norway share one date, so
 //! every parameter is looked up once and households are evaluated on plain integers, in parallel
@@ -38,18 +43,34 @@
 //! ```
 #![deny(missing_docs)]
 
+mod batch;
 mod case;
 mod family;
 mod fee;
+mod s2;
+mod simulation;
 mod zones;
 
-pub use case::{fee_for_case, fee_for_case_value, parse_case, CaseError};
+pub use batch::{
+    decide_all, fee_amounts, flags, status, BatchOptions, FeeAmounts, FeeColumns, ASSUMED_GENERAL,
+    NONE, ZONE_UNKNOWN,
+};
+pub use case::{decision_json, fee_for_case, fee_for_case_value, parse_case, CaseError};
 pub use family::{
-    decide_family, family_input, household_income, income_year, FamilyDecision, RegisterIndex,
+    decide_family, family_input, family_input_with, household_income, income_year, FamilyDecision,
+    RegisterIndex,
 };
 pub use fee::{
-    decide_household, household_total, in_kjernetid_cohort, ChildFee, ChildInput, Combination,
-    FeeRules, FirstChild, HourlyMethod, HouseholdFee, HouseholdInput, IncomeInput, ZoneInput,
-    REF_INCOME_CAP, REF_KJERNETID, REF_MAKSPRIS, REF_PART_TIME, REF_SIBLING,
+    decide_household, full_price, household_total, in_kjernetid_cohort, ChildFee, ChildInput,
+    Combination, FeeRules, FirstChild, HourlyMethod, HouseholdFee, HouseholdInput, IncomeInput,
+    ZoneInput, REF_INCOME_CAP, REF_KJERNETID, REF_MAKSPRIS, REF_PART_TIME, REF_SIBLING,
+};
+pub use s2::{
+    compare_s1_s2, decide_family_s2, reassess, s2_incomes, DataElement, MonthlyIndex, Reassessment,
+    ReassessmentRules, S1S2Comparison, S2Incomes, REF_REASSESSMENT,
+};
+pub use simulation::{
+    simulate, ChangeKind, DecileRow, MunicipalityRow, Reform, ReformChange, ReformError,
+    SimulationReport, SimulationTotals,
 };
 pub use zones::{PriceZone, ZoneAnswer, ZoneList, Zones};

@@ -1,12 +1,20 @@
-//! `mulighetsrom kindergarten`: reduced kindergarten fees (S1).
+//! `mulighetsrom kindergarten`: reduced kindergarten fees (S1): one case (`fee`), every enrolled
+//! child of the stored population (`decide`), and reform simulation (`simulate`).
 
+use crate::output::{bar, table, thousands};
 use crate::Outcome;
 use anyhow::Context;
-use registers::Municipalities;
-use rules::Parameters;
-use std::io::Read;
+use chrono::NaiveDate;
+use registers::{FamilyUnit, Households, Municipalities, MunicipalityNumber, Registers};
+use rules::{Parameters, Severity};
+use std::collections::BTreeMap;
+use std::io::{BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
-use svc_kindergarten::{fee_for_case, Zones};
+use store::RegisterStore;
+use svc_kindergarten::{
+    compare_s1_s2, decide_all, decision_json, fee_for_case, income_year, simulate, BatchOptions,
+    FeeColumns, FeeRules, MonthlyIndex, ReassessmentRules, Reform, RegisterIndex, Zones,
+};
 
 /// Arguments of `kindergarten`.
 #[derive(clap::Args, Debug)]
@@ -27,6 +35,81 @@ enum Command {
     ///  "price_zone":"general","children":[{"id":"a","birth_date":"2021-03-14","weekly_hours":45}]}
     /// (`price_zone` optional; `household_income` null = unknown → manual handling).
     Fee(FeeArgs),
+    /// Decide the fee of every child with a kindergarten place in the stored population for one
+    /// month, from the registers, with explanations; print a summary and optionally write every
+    /// decision as JSON lines.
+    Decide(DecideArgs),
+    /// Simulate a reform (a YAML file overriding legal parameters, see law/reforms/): parent
+    /// payments and public cost before and after, per municipality and by income decile, as CSV,
+    /// JSON and SVG charts.
+    Simulate(SimulateArgs),
+    /// S1 next to S2 (opt-in: household income re-assessed mid-year from a-ordningen monthly
+    /// income after a substantial and lasting fall): families with a different fee, the budget
+    /// effect, and the extra data elements S2 reads.
+    CompareS2(CompareArgs),
+}
+
+#[derive(clap::Args, Debug)]
+struct CompareArgs {
+    #[command(flatten)]
+    population: Population,
+    /// The month decided (synthetic registers hold a-ordningen income for 2023, so 2024-01 reads
+    /// October–December 2023).
+    #[arg(long, value_name = "YYYY-MM")]
+    month: String,
+    /// Write the comparison as JSON.
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
+    /// As for `decide`: assume the general price zone where the zone is unknown (with a warning).
+    #[arg(long)]
+    assume_general_where_unknown: bool,
+}
+
+/// Which families: one municipality or all.
+#[derive(clap::Args, Debug)]
+#[group(required = true, multiple = false)]
+struct Population {
+    /// Only families living in this municipality (4-digit number, e.g. 4601).
+    #[arg(long, value_name = "K")]
+    municipality: Option<String>,
+    /// Every family in the store.
+    #[arg(long)]
+    all: bool,
+}
+
+#[derive(clap::Args, Debug)]
+struct DecideArgs {
+    #[command(flatten)]
+    population: Population,
+    /// The month decided (the rules and the registers as of its first day).
+    #[arg(long, value_name = "YYYY-MM")]
+    month: String,
+    /// Write every family's decision with its explanation as one JSON line.
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
+    /// Decide families whose price zone is unknown at the general makspris, with a warning on
+    /// each such decision, instead of manual handling (the sentralitet 5–6 list is not sourced).
+    #[arg(long)]
+    assume_general_where_unknown: bool,
+}
+
+#[derive(clap::Args, Debug)]
+struct SimulateArgs {
+    /// The reform file (YAML; e.g. law/reforms/makspris-1500-kjernetid-sibling-40.yaml).
+    #[arg(long, value_name = "FILE")]
+    reform: PathBuf,
+    /// The month simulated.
+    #[arg(long, value_name = "YYYY-MM")]
+    month: String,
+    /// Only families living in this municipality (default: all).
+    #[arg(long, value_name = "K")]
+    municipality: Option<String>,
+    /// Directory for the tables (CSV, JSON) and charts (SVG).
+    #[arg(long, value_name = "DIR", default_value = "simulation")]
+    out: PathBuf,
+    /// As for `decide`: assume the general price zone where the zone is unknown (with a warning).
+    #[arg(long)]
+    assume_general_where_unknown: bool,
 }
 
 #[derive(clap::Args, Debug)]
@@ -48,7 +131,7 @@ pub fn law_dir(option: Option<PathBuf>) -> PathBuf {
     })
 }
 
-pub fn run(args: Args) -> anyhow::Result<Outcome> {
+pub fn run(data: &Path, args: Args) -> anyhow::Result<Outcome> {
     let law = law_dir(args.law);
     let parameters = Parameters::load_dir(&law.join("parameters"))
         .with_context(|| format!("loading the legal parameters in {}", law.display()))?;
@@ -75,5 +158,491 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
             println!("{}", serde_json::to_string_pretty(&result)?);
             Ok(Outcome::Success)
         }
+        Command::Decide(decide) => run_decide(data, &parameters, &zones, decide),
+        Command::Simulate(simulation) => {
+            run_simulate(data, &parameters, &zones, &municipalities, simulation)
+        }
+        Command::CompareS2(compare) => run_compare(data, &parameters, &zones, compare),
     }
+}
+
+fn run_compare(
+    data: &Path,
+    parameters: &Parameters,
+    zones: &Zones,
+    args: CompareArgs,
+) -> anyhow::Result<Outcome> {
+    let date = month_start(&args.month)?;
+    let rules = FeeRules::resolve(parameters, date)?;
+    let reassessment = ReassessmentRules::resolve(parameters, date)?;
+    let year = income_year(parameters, date)?;
+    let registers = load_registers(data)?;
+    let municipality = args
+        .population
+        .municipality
+        .as_deref()
+        .map(|m| parse_municipality(m, &registers.municipalities))
+        .transpose()?;
+    let families = families_on(&registers, date, municipality);
+    let index = RegisterIndex::new(&registers);
+    let monthly = MonthlyIndex::new(&registers);
+    let columns = FeeColumns::build(date, year, &index, zones, &families);
+    let options = BatchOptions {
+        assume_general_where_unknown: args.assume_general_where_unknown,
+    };
+    let report = compare_s1_s2(
+        &rules,
+        &reassessment,
+        &columns,
+        &families,
+        &index,
+        &monthly,
+        year,
+        &options,
+    );
+    println!(
+        "S1 vs S2 for {}: S1 reads the {year} assessment; S2 also reads a-ordningen {} \
+         (fall of at least {} in each of {} months)\n",
+        args.month,
+        report.window.join(", "),
+        reassessment.decrease_share.value,
+        reassessment.lasting_months.value
+    );
+    let n = |v: usize| thousands(v as i64);
+    let rows = vec![
+        vec!["".to_string(), "families".into(), "children".into()],
+        vec![
+            "with a place".into(),
+            n(report.families),
+            n(report.children),
+        ],
+        vec![
+            "a-ordningen complete for the window".into(),
+            n(report.families_assessable),
+            String::new(),
+        ],
+        vec![
+            "income re-assessed by S2".into(),
+            n(report.families_reassessed),
+            String::new(),
+        ],
+        vec![
+            "different fee under S2".into(),
+            n(report.families_with_different_fee),
+            n(report.children_with_different_fee),
+        ],
+    ];
+    println!("{}", table(&rows));
+    let rows = vec![
+        vec![
+            "NOK".to_string(),
+            "S1".into(),
+            "S2".into(),
+            "S1 − S2".into(),
+        ],
+        vec![
+            "parent payments / month".into(),
+            thousands(report.parent_payments_s1),
+            thousands(report.parent_payments_s2),
+            thousands(report.budget_effect_monthly),
+        ],
+        vec![
+            "budget effect / year".into(),
+            String::new(),
+            String::new(),
+            thousands(report.budget_effect_yearly),
+        ],
+    ];
+    println!("{}", table(&rows));
+    let mut rows = vec![vec![
+        "read by".to_string(),
+        "register".into(),
+        "data element".into(),
+        "records".into(),
+    ]];
+    for e in &report.data_elements {
+        rows.push(vec![
+            e.read_by.clone(),
+            e.register.clone(),
+            e.element.clone(),
+            thousands(e.records as i64),
+        ]);
+    }
+    println!("{}", table(&rows));
+    if let Some(path) = &args.out {
+        std::fs::write(path, serde_json::to_string_pretty(&report)?)
+            .with_context(|| format!("writing {}", path.display()))?;
+        println!("Comparison written to {}", path.display());
+    }
+    Ok(Outcome::Success)
+}
+
+/// The first day of `YYYY-MM`.
+fn month_start(month: &str) -> anyhow::Result<NaiveDate> {
+    NaiveDate::parse_from_str(&format!("{month}-01"), "%Y-%m-%d")
+        .with_context(|| format!("--month: '{month}' is not a month (YYYY-MM, e.g. 2024-09)"))
+}
+
+fn parse_municipality(
+    text: &str,
+    municipalities: &Municipalities,
+) -> anyhow::Result<MunicipalityNumber> {
+    let number: MunicipalityNumber = text
+        .parse()
+        .map_err(|e| anyhow::anyhow!("--municipality: {e}"))?;
+    if municipalities.get(number).is_none() {
+        anyhow::bail!(
+            "--municipality: {number} is not a municipality; `mulighetsrom municipalities` lists them"
+        );
+    }
+    Ok(number)
+}
+
+/// The stored registers, or an error with a hint when the store is empty.
+fn load_registers(data: &Path) -> anyhow::Result<Registers> {
+    let store = super::open_store(data)?;
+    if store.counts()?.total() == 0 {
+        anyhow::bail!(
+            "the store in {} is empty; create a population first, e.g. `mulighetsrom generate --municipality 4601 --seed 7`",
+            data.display()
+        );
+    }
+    Ok(store.load()?)
+}
+
+/// The family units living in the selected municipality (or all) on `date`.
+fn families_on(
+    registers: &Registers,
+    date: NaiveDate,
+    municipality: Option<MunicipalityNumber>,
+) -> Vec<FamilyUnit> {
+    let mut families = Households::derive(registers, date).families;
+    if let Some(m) = municipality {
+        families.retain(|f| f.municipality == m);
+    }
+    families
+}
+
+/// Counts and amounts of a decision run.
+#[derive(Default)]
+struct Summary {
+    families: [usize; 3],
+    children: [usize; 3],
+    payments: i64,
+    full_price: i64,
+    findings: BTreeMap<(String, &'static str), usize>,
+}
+
+fn run_decide(
+    data: &Path,
+    parameters: &Parameters,
+    zones: &Zones,
+    args: DecideArgs,
+) -> anyhow::Result<Outcome> {
+    let date = month_start(&args.month)?;
+    let rules = FeeRules::resolve(parameters, date)?;
+    let year = income_year(parameters, date)?;
+    let registers = load_registers(data)?;
+    let municipality = args
+        .population
+        .municipality
+        .as_deref()
+        .map(|m| parse_municipality(m, &registers.municipalities))
+        .transpose()?;
+    let families = families_on(&registers, date, municipality);
+    let index = RegisterIndex::new(&registers);
+    let options = BatchOptions {
+        assume_general_where_unknown: args.assume_general_where_unknown,
+    };
+    let mut out = match &args.out {
+        Some(path) => Some(BufWriter::new(
+            std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?,
+        )),
+        None => None,
+    };
+    let progress = bar(families.len() as u64, "deciding families");
+    let mut summary = Summary::default();
+    let mut line = 0usize;
+    // Chunks bound the memory of explanations (about 10 kB a family) on national runs.
+    for chunk in families.chunks(16_384) {
+        let decisions = decide_all(&rules, year, &index, zones, chunk, &options);
+        for family in &decisions {
+            let decision = &family.decision;
+            let code = match decision.outcome.status() {
+                "decided" => 0,
+                "decided_with_warnings" => 1,
+                _ => 2,
+            };
+            summary.families[code] += 1;
+            summary.children[code] += family.children.len();
+            if decision.outcome.is_decided() {
+                summary.payments += decision.result.total_monthly_fee.unwrap_or(0);
+                summary.full_price += decision
+                    .result
+                    .children
+                    .iter()
+                    .filter_map(|c| c.full_price)
+                    .sum::<i64>();
+            }
+            for finding in decision.outcome.findings() {
+                let severity = match finding.severity {
+                    Severity::Warning => "warning",
+                    Severity::ManualHandling => "manual handling",
+                };
+                *summary
+                    .findings
+                    .entry((finding.code.clone(), severity))
+                    .or_default() += 1;
+            }
+            if let Some(out) = out.as_mut() {
+                line += 1;
+                let mut json = decision_json(decision);
+                if let Some(object) = json.as_object_mut() {
+                    object.insert("family".into(), line.into());
+                    object.insert(
+                        "municipality".into(),
+                        family.municipality.to_string().into(),
+                    );
+                }
+                serde_json::to_writer(&mut *out, &json)?;
+                out.write_all(b"\n")?;
+            }
+        }
+        progress.inc(chunk.len() as u64);
+    }
+    progress.finish_and_clear();
+    if let Some(mut out) = out {
+        out.flush()?;
+    }
+    let area = match municipality {
+        Some(m) => format!(
+            "{m} {}",
+            registers
+                .municipalities
+                .get(m)
+                .map_or("", |x| x.name.as_str())
+        ),
+        None => "all municipalities".to_string(),
+    };
+    println!(
+        "Kindergarten fees (S1) for {}, {area}; household income year {year}{}\n",
+        args.month,
+        if options.assume_general_where_unknown {
+            "; unknown price zones ASSUMED general (warning on each decision)"
+        } else {
+            ""
+        }
+    );
+    let f = &summary.families;
+    let c = &summary.children;
+    let rows = vec![
+        vec!["outcome".to_string(), "families".into(), "children".into()],
+        vec![
+            "decided".into(),
+            thousands(f[0] as i64),
+            thousands(c[0] as i64),
+        ],
+        vec![
+            "decided with warnings".into(),
+            thousands(f[1] as i64),
+            thousands(c[1] as i64),
+        ],
+        vec![
+            "manual handling".into(),
+            thousands(f[2] as i64),
+            thousands(c[2] as i64),
+        ],
+        vec![
+            "total".into(),
+            thousands(f.iter().sum::<usize>() as i64),
+            thousands(c.iter().sum::<usize>() as i64),
+        ],
+    ];
+    println!("{}", table(&rows));
+    let rows = vec![
+        vec!["decided families, per month".to_string(), "NOK".into()],
+        vec!["parent payments".into(), thousands(summary.payments)],
+        vec![
+            "price at makspris (hours share)".into(),
+            thousands(summary.full_price),
+        ],
+        vec![
+            "reduction vs makspris".into(),
+            thousands(summary.full_price - summary.payments),
+        ],
+    ];
+    println!("{}", table(&rows));
+    if !summary.findings.is_empty() {
+        let mut rows = vec![vec![
+            "finding".to_string(),
+            "severity".into(),
+            "families".into(),
+        ]];
+        for ((code, severity), n) in &summary.findings {
+            rows.push(vec![
+                code.clone(),
+                severity.to_string(),
+                thousands(*n as i64),
+            ]);
+        }
+        println!("{}", table(&rows));
+    }
+    if summary
+        .findings
+        .keys()
+        .any(|(code, _)| code == "price_zone_unknown")
+    {
+        println!(
+            "The sentralitet 5–6 municipality list is not sourced (law/zones/), so where zone prices \
+             differ those families need manual handling; --assume-general-where-unknown decides them \
+             at the general makspris with a warning on each decision."
+        );
+    }
+    if let Some(path) = &args.out {
+        println!(
+            "{} decisions with explanations written to {}",
+            line,
+            path.display()
+        );
+    }
+    Ok(Outcome::Success)
+}
+
+fn run_simulate(
+    data: &Path,
+    parameters: &Parameters,
+    zones: &Zones,
+    municipalities: &Municipalities,
+    args: SimulateArgs,
+) -> anyhow::Result<Outcome> {
+    let date = month_start(&args.month)?;
+    let origin = args.reform.display().to_string();
+    let text = std::fs::read_to_string(&args.reform)
+        .with_context(|| format!("reading the reform {origin}"))?;
+    let reform = Reform::from_yaml(&text, &origin)?;
+    let reformed = reform.apply(parameters, &origin)?;
+    let baseline_rules = FeeRules::resolve(parameters, date)?;
+    let reform_rules = FeeRules::resolve(&reformed, date)
+        .with_context(|| format!("the parameters under the reform {origin}"))?;
+    let year = income_year(parameters, date)?;
+    let registers = load_registers(data)?;
+    let municipality = args
+        .municipality
+        .as_deref()
+        .map(|m| parse_municipality(m, &registers.municipalities))
+        .transpose()?;
+    let families = families_on(&registers, date, municipality);
+    let index = RegisterIndex::new(&registers);
+    let columns = FeeColumns::build(date, year, &index, zones, &families);
+    let options = BatchOptions {
+        assume_general_where_unknown: args.assume_general_where_unknown,
+    };
+    let mut report = simulate(
+        &baseline_rules,
+        &reform_rules,
+        &columns,
+        municipalities,
+        &options,
+    );
+    report.reform = reform.name.clone();
+    report.description = reform.description.clone();
+
+    std::fs::create_dir_all(&args.out)
+        .with_context(|| format!("creating {}", args.out.display()))?;
+    let files = [
+        ("totals.csv", report.totals_csv()),
+        ("municipalities.csv", report.municipalities_csv()),
+        ("deciles.csv", report.deciles_csv()),
+        ("report.json", serde_json::to_string_pretty(&report)?),
+        ("deciles.svg", report.deciles_svg()),
+        ("municipalities.svg", report.municipalities_svg(20)),
+    ];
+    for (name, content) in &files {
+        let path = args.out.join(name);
+        std::fs::write(&path, content).with_context(|| format!("writing {}", path.display()))?;
+    }
+
+    let t = &report.totals;
+    println!(
+        "Reform «{}» on {} ({}): {} families, {} children; compared (decided under both): {} families, {} children\n",
+        reform.name,
+        args.month,
+        municipality.map_or("all municipalities".to_string(), |m| m.to_string()),
+        thousands(t.families as i64),
+        thousands(t.children as i64),
+        thousands(t.families_compared as i64),
+        thousands(t.children_compared as i64),
+    );
+    let y = t.payments_per_year;
+    let rows = vec![
+        vec![
+            "NOK".to_string(),
+            "before".into(),
+            "after".into(),
+            "change".into(),
+        ],
+        vec![
+            "parent payments / month".into(),
+            thousands(t.parent_payments_before),
+            thousands(t.parent_payments_after),
+            thousands(t.parent_payments_after - t.parent_payments_before),
+        ],
+        vec![
+            "public cost / month".into(),
+            thousands(t.public_cost_before),
+            thousands(t.public_cost_after),
+            thousands(t.public_cost_after - t.public_cost_before),
+        ],
+        vec![
+            format!("parent payments / year (× {y})"),
+            thousands(t.parent_payments_before * y),
+            thousands(t.parent_payments_after * y),
+            thousands((t.parent_payments_after - t.parent_payments_before) * y),
+        ],
+        vec![
+            "families in manual handling".into(),
+            thousands(t.manual_before as i64),
+            thousands(t.manual_after as i64),
+            thousands(t.manual_after as i64 - t.manual_before as i64),
+        ],
+    ];
+    println!("{}", table(&rows));
+    println!(
+        "families affected {}: {} pay less, {} pay more\n",
+        thousands(t.families_affected as i64),
+        thousands(t.winners as i64),
+        thousands(t.losers as i64)
+    );
+    let mut rows = vec![vec![
+        "income decile".to_string(),
+        "families".into(),
+        "income range".into(),
+        "mean gain / month".into(),
+        "winners".into(),
+        "losers".into(),
+    ]];
+    for d in &report.deciles {
+        rows.push(vec![
+            format!("D{}", d.decile),
+            thousands(d.families as i64),
+            format!("{}–{}", thousands(d.income_min), thousands(d.income_max)),
+            format!("{:.1}", d.mean_gain),
+            format!("{:.1} %", d.share_winners * 100.0),
+            format!("{:.1} %", d.share_losers * 100.0),
+        ]);
+    }
+    println!("{}", table(&rows));
+    if t.manual_before + t.manual_after > 0 && !options.assume_general_where_unknown {
+        println!(
+            "Families needing manual handling under either rule set are not compared; where the \
+             price zone is unknown, --assume-general-where-unknown decides them at the general \
+             makspris (with a warning on each decision)."
+        );
+    }
+    println!(
+        "Tables and charts in {}: {}",
+        args.out.display(),
+        files.iter().map(|f| f.0).collect::<Vec<_>>().join(", ")
+    );
+    Ok(Outcome::Success)
 }

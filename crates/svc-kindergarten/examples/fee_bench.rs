@@ -1,0 +1,466 @@
+//! Our side of the kindergarten peer benchmark (bench/kindergarten, tracker issue 6): the S1 fee
+//! rules over the population exported by `export_cases`, in three modes.
+//!
+//! ```text
+//! cargo run --release -p svc-kindergarten --example fee_bench -- \
+//!     [--cases bench/kindergarten/out/cases.csv] [--fees-out bench/kindergarten/out/fees-ours.csv]
+//!     [--explanations-out /dev/null] [--reps 5] [--households-c 20000] [--json-out FILE]
+//! ```
+//!
+//! * (a) amounts only, whole population, from in-memory columns: fill the service's columnar
+//!   input (`FeeColumns`) from the exported columns and compute `fee_amounts` (no explanation
+//!   objects), timed as build + compute and as compute alone;
+//! * (b) every decision with its explanation: `decide_household` for every household and each
+//!   decision (status, findings, per-child fee and explanation tree) serialised to JSON lines,
+//!   written to `--explanations-out` (default /dev/null; the byte count is reported);
+//! * (c) one household at a time as a web API serves it: case JSON text in, `fee_for_case`
+//!   (parse, resolve the parameters for the date, decide with explanations) and the answer
+//!   serialised to JSON text out, sequentially over `--households-c` households.
+//!
+//! Every timing is the median of `--reps` repetitions (CSV reading is not timed). The number of
+//! threads is rayon's default (set RAYON_NUM_THREADS=1 for one core). Writes our fee per child to
+//! `--fees-out` and checks it against the fee decided from the registers by `export_cases`.
+
+use chrono::NaiveDate;
+use registers::Municipalities;
+use rules::{evaluate_batch, Explanation, Finding, Parameters, Provenance};
+use serde::Serialize;
+use serde_json::json;
+use std::io::Write;
+use std::path::PathBuf;
+use std::time::Instant;
+use svc_kindergarten::{
+    decide_household, fee_amounts, fee_for_case, BatchOptions, ChildInput, FeeColumns, FeeRules,
+    HouseholdInput, IncomeInput, PriceZone, ZoneInput, Zones, NONE, ZONE_UNKNOWN,
+};
+
+/// The exported population as columns (one entry per child) plus household offsets.
+struct Columns {
+    date: NaiveDate,
+    child_id: Vec<u32>,
+    birth_date: Vec<NaiveDate>,
+    weekly_hours: Vec<u32>,
+    income: Vec<Option<i64>>,
+    municipality: Vec<String>,
+    zone: Vec<Option<PriceZone>>,
+    manual: Vec<String>,
+    fee_registers: Vec<Option<i64>>,
+    /// Household h has children `starts[h]..starts[h + 1]`.
+    starts: Vec<usize>,
+}
+
+fn read_columns(path: &PathBuf) -> Result<Columns, Box<dyn std::error::Error>> {
+    let text = std::fs::read_to_string(path)?;
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().ok_or("empty CSV")?.split(',').collect();
+    let col = |name: &str| -> Result<usize, String> {
+        header
+            .iter()
+            .position(|h| *h == name)
+            .ok_or(format!("column {name} missing"))
+    };
+    let (hid, cid, bd, wh, inc, muni, zone, date, manual, feer) = (
+        col("household_id")?,
+        col("child_id")?,
+        col("birth_date")?,
+        col("weekly_hours")?,
+        col("household_income")?,
+        col("municipality")?,
+        col("price_zone")?,
+        col("date")?,
+        col("household_manual")?,
+        col("fee_registers")?,
+    );
+    let mut c = Columns {
+        date: NaiveDate::MIN,
+        child_id: Vec::new(),
+        birth_date: Vec::new(),
+        weekly_hours: Vec::new(),
+        income: Vec::new(),
+        municipality: Vec::new(),
+        zone: Vec::new(),
+        manual: Vec::new(),
+        fee_registers: Vec::new(),
+        starts: Vec::new(),
+    };
+    let mut last_household = None;
+    let opt = |s: &str| -> Result<Option<i64>, std::num::ParseIntError> {
+        if s.is_empty() {
+            Ok(None)
+        } else {
+            s.parse().map(Some)
+        }
+    };
+    for (n, line) in lines.enumerate() {
+        let f: Vec<&str> = line.split(',').collect();
+        let d: NaiveDate = f[date].parse()?;
+        if n == 0 {
+            c.date = d;
+        } else if d != c.date {
+            return Err(format!("line {}: all rows must share one date", n + 2).into());
+        }
+        let h: u32 = f[hid].parse()?;
+        if last_household != Some(h) {
+            c.starts.push(c.child_id.len());
+            last_household = Some(h);
+        }
+        c.child_id.push(f[cid].parse()?);
+        c.birth_date.push(f[bd].parse()?);
+        c.weekly_hours.push(f[wh].parse()?);
+        c.income.push(opt(f[inc])?);
+        c.municipality.push(f[muni].to_string());
+        c.zone.push(if f[zone].is_empty() {
+            None
+        } else {
+            Some(f[zone].parse::<PriceZone>()?)
+        });
+        c.manual.push(f[manual].to_string());
+        c.fee_registers.push(opt(f[feer])?);
+    }
+    c.starts.push(c.child_id.len());
+    Ok(c)
+}
+
+/// One decision as a JSON line of mode (b), serialised straight from the decision.
+#[derive(Serialize)]
+struct DecisionOut<'a> {
+    household_id: usize,
+    status: &'static str,
+    reasons: &'a [Finding],
+    children: Vec<ChildOut<'a>>,
+    total_monthly_fee: Option<i64>,
+    unverified_parameters: &'a [String],
+}
+
+/// One child of a [`DecisionOut`], with its explanation tree.
+#[derive(Serialize)]
+struct ChildOut<'a> {
+    id: &'a str,
+    rank: usize,
+    monthly_fee: Option<i64>,
+    kjernetid: Option<bool>,
+    explanation: &'a Explanation,
+}
+
+/// Builds one household's input from the columns (no register provenance: amounts only).
+fn build_household(c: &Columns, h: usize) -> HouseholdInput {
+    let range = c.starts[h]..c.starts[h + 1];
+    let first = range.start;
+    let children = range
+        .map(|i| ChildInput {
+            id: c.child_id[i].to_string(),
+            birth_date: c.birth_date[i],
+            weekly_hours: c.weekly_hours[i],
+            provenance: Vec::new(),
+        })
+        .collect();
+    let findings = if c.manual[first].is_empty() {
+        Vec::new()
+    } else {
+        c.manual[first]
+            .split('+')
+            .map(|code| Finding::manual(code, "register finding (export)"))
+            .collect()
+    };
+    HouseholdInput {
+        zone: ZoneInput {
+            zone: c.zone[first],
+            provenance: Provenance::register("cases_csv", "price_zone", None),
+            unknown_reason: c.zone[first]
+                .is_none()
+                .then(|| "price zone empty in the export".to_string()),
+            possible: Vec::new(),
+        },
+        income: IncomeInput {
+            amount: c.income[first],
+            provenance: Vec::new(),
+            unknown_reason: None,
+        },
+        children,
+        findings,
+    }
+}
+
+/// Fills the service's columnar input from the exported columns (amounts only, no provenance).
+fn build_fee_columns(c: &Columns) -> FeeColumns {
+    let households = c.starts.len() - 1;
+    let mut columns = FeeColumns {
+        date: Some(c.date),
+        ..FeeColumns::default()
+    };
+    columns.unit.reserve(households);
+    columns.child_start.reserve(households + 1);
+    for h in 0..households {
+        let first = c.starts[h];
+        columns.unit.push(h as u32);
+        columns.municipality.push(
+            c.municipality[first]
+                .parse()
+                .expect("exported municipality"),
+        );
+        columns.income.push(c.income[first].unwrap_or(NONE));
+        columns.zone.push(match c.zone[first] {
+            Some(PriceZone::General) => 0,
+            Some(PriceZone::Sentralitet56) => 1,
+            Some(PriceZone::Tiltakssonen) => 2,
+            None => ZONE_UNKNOWN,
+        });
+        columns.flags.push(if c.manual[first].is_empty() {
+            0
+        } else {
+            svc_kindergarten::flags::MANUAL
+        });
+        columns.child_start.push(first as u32);
+    }
+    columns.child_start.push(c.child_id.len() as u32);
+    // The export numbers children; the columns want identity numbers, which only break ties
+    // between twins (masked, they show the birth date only, so twins stay in export order).
+    let mut allocator = identity::SyntheticAllocator::new();
+    columns.child = c
+        .birth_date
+        .iter()
+        .map(|&b| {
+            allocator
+                .allocate(b, identity::Sex::Female)
+                .expect("synthetic numbers left")
+        })
+        .collect();
+    columns.birth_date = c.birth_date.clone();
+    columns.weekly_hours = c.weekly_hours.iter().map(|&h| h.min(255) as u8).collect();
+    columns
+}
+
+/// The case JSON of household `h` (the `fee --case` format).
+fn case_json(c: &Columns, h: usize) -> String {
+    let first = c.starts[h];
+    let children: Vec<_> = (c.starts[h]..c.starts[h + 1])
+        .map(|i| {
+            json!({"id": c.child_id[i].to_string(), "birth_date": c.birth_date[i].to_string(),
+                   "weekly_hours": c.weekly_hours[i]})
+        })
+        .collect();
+    json!({
+        "date": c.date.to_string(),
+        "municipality": c.municipality[first],
+        "household_income": c.income[first],
+        "price_zone": c.zone[first].map(|z| z.code()),
+        "children": children,
+    })
+    .to_string()
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(|a, b| a.partial_cmp(b).expect("no NaN"));
+    let n = v.len();
+    if n % 2 == 1 {
+        v[n / 2]
+    } else {
+        (v[n / 2 - 1] + v[n / 2]) / 2.0
+    }
+}
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let law = manifest.join("../../law");
+    let out_dir = manifest.join("../../bench/kindergarten/out");
+    let mut cases = out_dir.join("cases.csv");
+    let mut fees_out = out_dir.join("fees-ours.csv");
+    let mut explanations_out = PathBuf::from("/dev/null");
+    let mut json_out: Option<PathBuf> = None;
+    let mut reps = 5usize;
+    let mut households_c = 20_000usize;
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        let mut value = || args.next().ok_or(format!("{arg} needs a value"));
+        match arg.as_str() {
+            "--cases" => cases = PathBuf::from(value()?),
+            "--fees-out" => fees_out = PathBuf::from(value()?),
+            "--explanations-out" => explanations_out = PathBuf::from(value()?),
+            "--json-out" => json_out = Some(PathBuf::from(value()?)),
+            "--reps" => reps = value()?.parse()?,
+            "--households-c" => households_c = value()?.parse()?,
+            other => return Err(format!("unknown argument {other}").into()),
+        }
+    }
+    let threads = std::env::var("RAYON_NUM_THREADS")
+        .ok()
+        .and_then(|s| s.parse::<usize>().ok())
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+
+    let params = Parameters::load_dir(&law.join("parameters"))?;
+    let municipalities = Municipalities::embedded_2026();
+    let zones = Zones::load(
+        &law.join("zones/kindergarten-price-zones.yaml"),
+        &municipalities,
+    )?;
+    let t = Instant::now();
+    let c = read_columns(&cases)?;
+    let n_households = c.starts.len() - 1;
+    let n_children = c.child_id.len();
+    eprintln!(
+        "read {n_children} children in {n_households} households ({:.2} s, not timed below); {threads} thread(s)",
+        t.elapsed().as_secs_f64()
+    );
+    let households: Vec<usize> = (0..n_households).collect();
+    const CHUNK: usize = 256;
+
+    // (a) amounts only.
+    let mut a_build_compute = Vec::new();
+    let mut a_compute = Vec::new();
+    let mut a_build = Vec::new();
+    let mut total_check = 0i64;
+    for _ in 0..reps {
+        let t = Instant::now();
+        let rules = FeeRules::resolve(&params, c.date)?;
+        let columns = build_fee_columns(&c);
+        let built = t.elapsed().as_secs_f64();
+        let t2 = Instant::now();
+        let amounts = fee_amounts(&rules, &columns, &BatchOptions::default());
+        let computed = t2.elapsed().as_secs_f64();
+        a_build.push(built);
+        a_compute.push(computed);
+        a_build_compute.push(built + computed);
+        total_check = amounts.total.iter().filter(|&&t| t != NONE).sum();
+    }
+    let (a_bc, a_c, a_b) = (median(a_build_compute), median(a_compute), median(a_build));
+    eprintln!(
+        "(a) amounts only: build+compute {a_bc:.3} s (build {a_b:.3} s), compute {a_c:.3} s; total {total_check} NOK/month"
+    );
+
+    // (b) every decision with its explanation, serialised to JSON lines.
+    let rules = FeeRules::resolve(&params, c.date)?;
+    let mut b_times = Vec::new();
+    let mut b_bytes = 0usize;
+    let b_reps = reps.clamp(1, 3);
+    for _ in 0..b_reps {
+        let mut sink =
+            std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(&explanations_out)?);
+        let t = Instant::now();
+        let mut bytes = 0usize;
+        for block in households.chunks(16_384) {
+            let serialised = evaluate_batch(block, CHUNK, |&h| {
+                let input = build_household(&c, h);
+                let decision = decide_household(&rules, &input);
+                let fee = &decision.result;
+                let out = DecisionOut {
+                    household_id: h,
+                    status: decision.outcome.status(),
+                    reasons: decision.outcome.findings(),
+                    children: fee
+                        .children
+                        .iter()
+                        .map(|ch| ChildOut {
+                            id: &ch.id,
+                            rank: ch.rank,
+                            monthly_fee: ch.monthly_fee,
+                            kjernetid: ch.kjernetid,
+                            explanation: &ch.explanation,
+                        })
+                        .collect(),
+                    total_monthly_fee: fee.total_monthly_fee,
+                    unverified_parameters: &fee.unverified_parameters,
+                };
+                let mut line = serde_json::to_vec(&out).expect("serialisable");
+                line.push(b'\n');
+                line
+            });
+            for line in &serialised {
+                sink.write_all(line)?;
+                bytes += line.len();
+            }
+        }
+        sink.flush()?;
+        b_times.push(t.elapsed().as_secs_f64());
+        b_bytes = bytes;
+    }
+    let b = median(b_times);
+    eprintln!(
+        "(b) with explanations: {b:.3} s, {:.1} MB of JSON to {}",
+        b_bytes as f64 / 1e6,
+        explanations_out.display()
+    );
+
+    // (c) one household at a time: case JSON in, fee_for_case, JSON out.
+    let n_c = households_c.min(n_households);
+    let step = (n_households / n_c.max(1)).max(1);
+    let sample: Vec<String> = (0..n_c).map(|k| case_json(&c, k * step)).collect();
+    let mut c_times = Vec::new();
+    let mut c_bytes = 0usize;
+    for _ in 0..reps.clamp(1, 3) {
+        let t = Instant::now();
+        let mut bytes = 0usize;
+        for case in &sample {
+            let answer = fee_for_case(case, &params, &zones, &municipalities)?;
+            bytes += serde_json::to_string(&answer)?.len();
+        }
+        c_times.push(t.elapsed().as_secs_f64());
+        c_bytes = bytes;
+    }
+    let c_secs = median(c_times);
+    let c_rate = n_c as f64 / c_secs;
+    eprintln!(
+        "(c) one household at a time: {n_c} households in {c_secs:.3} s = {c_rate:.0} households/s ({:.1} µs each, {:.0} bytes of JSON out each)",
+        c_secs / n_c as f64 * 1e6,
+        c_bytes as f64 / n_c as f64
+    );
+
+    // Fees per child, with a check against the decision from the registers.
+    let decisions = evaluate_batch(&households, CHUNK, |&h| {
+        let input = build_household(&c, h);
+        let d = decide_household(&rules, &input);
+        (
+            d.outcome.status(),
+            d.result
+                .children
+                .iter()
+                .map(|ch| ch.monthly_fee)
+                .collect::<Vec<_>>(),
+        )
+    });
+    let mut w = std::io::BufWriter::new(std::fs::File::create(&fees_out)?);
+    writeln!(w, "child_id,fee,status")?;
+    let mut differs_from_registers = 0usize;
+    for (h, (status, fees)) in decisions.iter().enumerate() {
+        for (k, fee) in fees.iter().enumerate() {
+            let i = c.starts[h] + k;
+            if *fee != c.fee_registers[i] {
+                differs_from_registers += 1;
+            }
+            writeln!(
+                w,
+                "{},{},{status}",
+                c.child_id[i],
+                fee.map_or(String::new(), |f| f.to_string())
+            )?;
+        }
+    }
+    w.flush()?;
+    eprintln!(
+        "wrote {} to {}; {differs_from_registers} children differ from the fee decided from the registers",
+        n_children,
+        fees_out.display()
+    );
+
+    let summary = json!({
+        "side": "ours",
+        "threads": threads,
+        "children": n_children,
+        "households": n_households,
+        "reps": reps,
+        "a_build_compute_s": a_bc,
+        "a_build_s": a_b,
+        "a_compute_s": a_c,
+        "b_explained_s": b,
+        "b_json_bytes": b_bytes,
+        "c_households": n_c,
+        "c_seconds": c_secs,
+        "c_households_per_s": c_rate,
+        "total_monthly_fee": total_check,
+        "differs_from_registers": differs_from_registers,
+    });
+    println!("{summary}");
+    if let Some(path) = json_out {
+        std::fs::write(path, summary.to_string())?;
+    }
+    Ok(())
+}
