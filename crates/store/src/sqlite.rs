@@ -371,7 +371,15 @@ fn remove_stale_generations(dir: &Path, current: &Path) {
 }
 
 /// Inserts rows; a uniqueness violation becomes [`StoreError::Conflict`] naming the key.
-fn insert(tx: &Transaction, rows: TableSlice, path: &Path) -> Result<usize, StoreError> {
+///
+/// `rows_per_statement` rows go into one multi-row `INSERT`, which saves SQLite's per-statement
+/// work on bulk loads; with 1, a conflict names the exact key (imports use 1).
+fn insert(
+    tx: &Transaction,
+    rows: TableSlice,
+    path: &Path,
+    rows_per_statement: usize,
+) -> Result<usize, StoreError> {
     let db = |source| StoreError::Database {
         path: path.to_path_buf(),
         source,
@@ -391,11 +399,32 @@ fn insert(tx: &Transaction, rows: TableSlice, path: &Path) -> Result<usize, Stor
             // faster than random inserts for millions of rows). Keys are computed once.
             let mut order: Vec<_> = $v.iter().enumerate().map(|(i, $r)| ($key, i)).collect();
             order.sort_unstable();
-            let mut stmt = tx.prepare_cached($sql).map_err(db)?;
-            for (_, i) in order {
-                let $r = &$v[i];
-                stmt.execute($params)
-                    .map_err(|e| conflict(e, format!("{:?}", $key)))?;
+            let prefix = $sql.split(" VALUES ").next().expect("INSERT … VALUES");
+            let width = $sql.matches('?').count();
+            let tuple = format!("({})", vec!["?"; width].join(","));
+            let mut start = 0;
+            while start < order.len() {
+                let count = rows_per_statement.max(1).min(order.len() - start);
+                let sql = format!("{prefix} VALUES {}", vec![tuple.as_str(); count].join(","));
+                let mut stmt = tx.prepare_cached(&sql).map_err(db)?;
+                let mut index = 1;
+                for &(_, i) in &order[start..start + count] {
+                    let $r = &$v[i];
+                    for value in $params {
+                        stmt.raw_bind_parameter(index, value).map_err(db)?;
+                        index += 1;
+                    }
+                }
+                stmt.raw_execute().map_err(|e| {
+                    let $r = &$v[order[start].1];
+                    let key = if count == 1 {
+                        format!("{:?}", $key)
+                    } else {
+                        format!("one of {count} rows from {:?}", $key)
+                    };
+                    conflict(e, key)
+                })?;
+                start += count;
             }
             Ok($v.len())
         }};
@@ -592,11 +621,20 @@ fn write_fresh(
             continue;
         }
         let rows = TableSlice::of(registers, table).expect("known table");
-        let n = insert(&tx, rows, path)?;
+        let started = std::time::Instant::now();
+        let n = insert(&tx, rows, path, 64)?;
+        tracing::info!(
+            table,
+            rows = n,
+            seconds = started.elapsed().as_secs_f64(),
+            "table written"
+        );
         progress(table, n);
     }
+    let started = std::time::Instant::now();
     tx.commit().map_err(&db)?;
     connection.close().map_err(|(_, e)| db(e))?;
+    tracing::info!(file = %path.display(), seconds = started.elapsed().as_secs_f64(), "register file committed");
     std::fs::File::open(path)
         .and_then(|f| f.sync_all())
         .map_err(io_error(path))
@@ -852,7 +890,7 @@ impl RegisterStore for SqliteStore {
         let db = db_error(&path);
         let tx = self.connection.transaction().map_err(&db)?;
         // On error the transaction is dropped and rolled back: the store is unchanged.
-        let n = insert(&tx, rows.as_slice(), &path)?;
+        let n = insert(&tx, rows.as_slice(), &path, 1)?;
         tx.commit().map_err(db)?;
         Ok(n)
     }

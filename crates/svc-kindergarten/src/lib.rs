@@ -47,6 +47,7 @@ mod batch;
 mod case;
 mod family;
 mod fee;
+mod letter;
 mod s2;
 mod simulation;
 mod zones;
@@ -65,6 +66,7 @@ pub use fee::{
     Combination, FeeRules, FirstChild, HourlyMethod, HouseholdFee, HouseholdInput, IncomeInput,
     ZoneInput, REF_INCOME_CAP, REF_KJERNETID, REF_MAKSPRIS, REF_PART_TIME, REF_SIBLING,
 };
+pub use letter::{render_letter, render_letter_to, Lang};
 pub use s2::{
     compare_s1_s2, decide_family_s2, reassess, s2_incomes, DataElement, MonthlyIndex, Reassessment,
     ReassessmentRules, S1S2Comparison, S2Incomes, REF_REASSESSMENT,

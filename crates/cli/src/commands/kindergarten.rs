@@ -12,8 +12,9 @@ use std::io::{BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 use store::RegisterStore;
 use svc_kindergarten::{
-    compare_s1_s2, decide_all, decision_json, fee_for_case, income_year, simulate, BatchOptions,
-    FeeColumns, FeeRules, MonthlyIndex, ReassessmentRules, Reform, RegisterIndex, Zones,
+    compare_s1_s2, decide_all, decision_json, fee_for_case, income_year, render_letter_to,
+    simulate, BatchOptions, FeeColumns, FeeRules, Lang, MonthlyIndex, ReassessmentRules, Reform,
+    RegisterIndex, Zones,
 };
 
 /// Arguments of `kindergarten`.
@@ -47,6 +48,41 @@ enum Command {
     /// income after a substantial and lasting fall): families with a different fee, the budget
     /// effect, and the extra data elements S2 reads.
     CompareS2(CompareArgs),
+    /// Write the decision letter (vedtak) of each household of a municipality for one month as
+    /// HTML, in bokmål or English: amounts, grounds with legal basis and data used, and how to
+    /// appeal; households that need manual handling get a letter saying why.
+    Letter(LetterArgs),
+}
+
+#[derive(clap::Args, Debug)]
+struct LetterArgs {
+    /// The municipality (4-digit number, e.g. 4601).
+    #[arg(long, value_name = "K")]
+    municipality: String,
+    /// The month decided (the rules and the registers as of its first day).
+    #[arg(long, value_name = "YYYY-MM")]
+    month: String,
+    /// The language of the letters: nb (bokmål) or en (English).
+    #[arg(long, value_name = "nb|en", default_value = "nb")]
+    lang: Lang,
+    /// Only household N (1-based, in the order of `decide --municipality K --out`'s `family`).
+    #[arg(
+        long,
+        value_name = "N",
+        conflicts_with = "all",
+        required_unless_present = "all"
+    )]
+    household: Option<usize>,
+    /// Every household with a kindergarten place.
+    #[arg(long)]
+    all: bool,
+    /// Directory for the letters (household-N.html).
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
+    /// As for `decide`: assume the general price zone where the zone is unknown (the letter
+    /// lists the assumption as a warning).
+    #[arg(long)]
+    assume_general_where_unknown: bool,
 }
 
 #[derive(clap::Args, Debug)]
@@ -163,6 +199,7 @@ pub fn run(data: &Path, args: Args) -> anyhow::Result<Outcome> {
             run_simulate(data, &parameters, &zones, &municipalities, simulation)
         }
         Command::CompareS2(compare) => run_compare(data, &parameters, &zones, compare),
+        Command::Letter(letter) => run_letter(data, &parameters, &zones, letter),
     }
 }
 
@@ -505,6 +542,75 @@ fn run_decide(
             path.display()
         );
     }
+    Ok(Outcome::Success)
+}
+
+fn run_letter(
+    data: &Path,
+    parameters: &Parameters,
+    zones: &Zones,
+    args: LetterArgs,
+) -> anyhow::Result<Outcome> {
+    let date = month_start(&args.month)?;
+    let rules = FeeRules::resolve(parameters, date)?;
+    let year = income_year(parameters, date)?;
+    let registers = load_registers(data)?;
+    let municipality = parse_municipality(&args.municipality, &registers.municipalities)?;
+    let name = registers.municipalities.get(municipality).map_or_else(
+        || municipality.to_string(),
+        |m| format!("{} kommune", m.name),
+    );
+    let families = families_on(&registers, date, Some(municipality));
+    let index = RegisterIndex::new(&registers);
+    let decisions = decide_all(
+        &rules,
+        year,
+        &index,
+        zones,
+        &families,
+        &BatchOptions {
+            assume_general_where_unknown: args.assume_general_where_unknown,
+        },
+    );
+    if let Some(n) = args.household {
+        if n == 0 || n > decisions.len() {
+            anyhow::bail!(
+                "--household: {n} is not a household of {municipality} with a kindergarten place on {date} (1–{})",
+                decisions.len()
+            );
+        }
+    }
+    // The adults of each family unit, found by its first child.
+    let adults_of: std::collections::HashMap<_, _> = families
+        .iter()
+        .flat_map(|f| f.children.iter().map(move |c| (*c, &f.adults)))
+        .collect();
+    std::fs::create_dir_all(&args.out)
+        .with_context(|| format!("creating {}", args.out.display()))?;
+    let mut counts = [0usize; 2];
+    for (i, family) in decisions.iter().enumerate() {
+        let number = i + 1;
+        if args.household.is_some_and(|n| n != number) {
+            continue;
+        }
+        let adults = family
+            .children
+            .first()
+            .and_then(|c| adults_of.get(c))
+            .map_or(&[][..], |a| a.as_slice());
+        let html = render_letter_to(family, adults, &name, date, args.lang);
+        let path = args.out.join(format!("household-{number}.html"));
+        std::fs::write(&path, html).with_context(|| format!("writing {}", path.display()))?;
+        counts[usize::from(!family.decision.outcome.is_decided())] += 1;
+    }
+    println!(
+        "{} letters ({} decisions, {} manual handling) for {municipality} {name}, {}, written to {}",
+        counts[0] + counts[1],
+        counts[0],
+        counts[1],
+        args.month,
+        args.out.display()
+    );
     Ok(Outcome::Success)
 }
 
