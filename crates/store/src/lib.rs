@@ -82,6 +82,12 @@ pub enum StoreError {
         /// What is wrong.
         reason: String,
     },
+    /// `CURRENT` names a generation directory that is not there (files removed by hand).
+    #[error("the store's CURRENT file names {path}, which does not exist; restore it from a backup, or remove the data directory and generate or import again")]
+    MissingGeneration {
+        /// The missing directory.
+        path: std::path::PathBuf,
+    },
     /// The database was written by a newer version of the platform.
     #[error("database schema version {found} is newer than this program understands ({supported}); upgrade mulighetsrom")]
     TooNew {

@@ -265,7 +265,13 @@ impl SqliteStore {
         std::fs::create_dir_all(dir).map_err(io_error(dir))?;
         let current_file = dir.join(CURRENT_FILE);
         let generation = match std::fs::read_to_string(&current_file) {
-            Ok(name) => dir.join(name.trim()),
+            Ok(name) => {
+                let generation = dir.join(name.trim());
+                if !generation.is_dir() {
+                    return Err(StoreError::MissingGeneration { path: generation });
+                }
+                generation
+            }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 let generation = dir.join("store-1");
                 std::fs::create_dir_all(&generation).map_err(io_error(&generation))?;

@@ -191,3 +191,15 @@ fn a_newer_schema_is_refused_and_leftover_generations_are_cleaned() {
         "a stale generation was left behind"
     );
 }
+
+#[test]
+fn a_missing_generation_is_reported_not_silently_recreated() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open(dir.path()).unwrap();
+    let generation = store.path().to_path_buf();
+    drop(store);
+    std::fs::remove_dir_all(&generation).unwrap();
+    let err = SqliteStore::open(dir.path()).unwrap_err();
+    assert!(matches!(err, StoreError::MissingGeneration { .. }), "{err}");
+    assert!(err.to_string().contains("does not exist"), "{err}");
+}
