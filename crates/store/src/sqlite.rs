@@ -379,7 +379,8 @@ fn remove_stale_generations(dir: &Path, current: &Path) {
 /// Inserts rows; a uniqueness violation becomes [`StoreError::Conflict`] naming the key.
 ///
 /// `rows_per_statement` rows go into one multi-row `INSERT`, which saves SQLite's per-statement
-/// work on bulk loads; with 1, a conflict names the exact key (imports use 1).
+/// work on bulk loads. On a conflict the failed chunk is replayed row by row, so the error names
+/// the exact key.
 fn insert(
     tx: &Transaction,
     rows: TableSlice,
@@ -421,15 +422,22 @@ fn insert(
                         index += 1;
                     }
                 }
-                stmt.raw_execute().map_err(|e| {
-                    let $r = &$v[order[start].1];
-                    let key = if count == 1 {
-                        format!("{:?}", $key)
-                    } else {
-                        format!("one of {count} rows from {:?}", $key)
-                    };
-                    conflict(e, key)
-                })?;
+                if let Err(e) = stmt.raw_execute() {
+                    // A failed statement leaves the transaction as it was before the statement,
+                    // so the chunk can be replayed row by row to name the exact conflicting key.
+                    let single = format!("{prefix} VALUES {tuple}");
+                    let mut one = tx.prepare_cached(&single).map_err(db)?;
+                    for &(_, i) in &order[start..start + count] {
+                        let $r = &$v[i];
+                        for (index, value) in $params.into_iter().enumerate() {
+                            one.raw_bind_parameter(index + 1, value).map_err(db)?;
+                        }
+                        one.raw_execute()
+                            .map_err(|e| conflict(e, format!("{:?}", $key)))?;
+                    }
+                    // Every row went in alone: the chunk failed for another reason.
+                    return Err(conflict(e, "(a row of the batch)".to_string()));
+                }
                 start += count;
             }
             Ok($v.len())
@@ -896,7 +904,7 @@ impl RegisterStore for SqliteStore {
         let db = db_error(&path);
         let tx = self.connection.transaction().map_err(&db)?;
         // On error the transaction is dropped and rolled back: the store is unchanged.
-        let n = insert(&tx, rows.as_slice(), &path, 1)?;
+        let n = insert(&tx, rows.as_slice(), &path, 64)?;
         tx.commit().map_err(db)?;
         Ok(n)
     }
