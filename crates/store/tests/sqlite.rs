@@ -116,7 +116,10 @@ fn an_import_with_a_conflicting_key_changes_nothing() {
     );
     assert!(err.to_string().contains("nothing was imported"), "{err}");
     let culprit = format!("{:?}", original.persons[0].id);
-    assert!(err.to_string().contains(&culprit), "{err} does not name {culprit}");
+    assert!(
+        err.to_string().contains(&culprit),
+        "{err} does not name {culprit}"
+    );
     assert_eq!(store.counts().unwrap(), before);
 
     // Without the conflicting row it goes through, and a rerun is refused rather than duplicated.
