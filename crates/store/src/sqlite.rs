@@ -409,11 +409,21 @@ fn insert(
             let prefix = $sql.split(" VALUES ").next().expect("INSERT … VALUES");
             let width = $sql.matches('?').count();
             let tuple = format!("({})", vec!["?"; width].join(","));
+            let statement =
+                |rows: usize| format!("{prefix} VALUES {}", vec![tuple.as_str(); rows].join(","));
+            let per_statement = rows_per_statement.max(1);
+            let full = statement(per_statement);
             let mut start = 0;
             while start < order.len() {
-                let count = rows_per_statement.max(1).min(order.len() - start);
-                let sql = format!("{prefix} VALUES {}", vec![tuple.as_str(); count].join(","));
-                let mut stmt = tx.prepare_cached(&sql).map_err(db)?;
+                let count = per_statement.min(order.len() - start);
+                let tail;
+                let sql: &str = if count == per_statement {
+                    &full
+                } else {
+                    tail = statement(count);
+                    &tail
+                };
+                let mut stmt = tx.prepare_cached(sql).map_err(db)?;
                 let mut index = 1;
                 for &(_, i) in &order[start..start + count] {
                     let $r = &$v[i];
