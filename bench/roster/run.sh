@@ -31,7 +31,7 @@ ub=(0 607 828 1001 1716 1143 1950 1056 1300 439 4631 3443 4040 1348 1278 3831 32
 
 out="$here/out"
 mkdir -p "$out"
-table="$here/results-$(date +%Y-%m-%d).md"
+table="$here/results-$(date +%Y-%m-%d)-${seconds}s.md"
 gap() { # value ub -> percent gap, or "-" when there is no feasible value
     if [ "$1" = "-" ] || [[ "$1" == *infeasible* ]]; then echo "-"; else awk -v v="$1" -v u="$2" 'BEGIN { printf "%.2f%%", (v - u) * 100 / u }'; fi
 }

@@ -62,6 +62,7 @@ fn run() -> anyhow::Result<()> {
             let solution = Solution::parse(&instance, &text)?;
             let evaluation = evaluate(&instance, &solution);
             println!("objective={} feasible={}", evaluation.objective_value(), evaluation.is_feasible());
+            println!("breakdown {:?}", evaluation.objective);
             for v in &evaluation.violations {
                 println!("violation employee={} {:?} days={:?}", v.employee_id, v.constraint, v.days);
             }

@@ -9,9 +9,7 @@ use svc_roster::{
 };
 
 fn instance(n: usize) -> Instance {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!(
-        "../../../shared/data/nrp-instances/Instance{n}.txt"
-    ));
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("instances/Instance{n}.txt"));
     load_instance(path).expect("instance parses")
 }
 

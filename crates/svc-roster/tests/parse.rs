@@ -5,9 +5,7 @@ use std::path::PathBuf;
 use svc_roster::{load_instance, parse_instance, InstanceError};
 
 fn instance_path(n: usize) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!(
-        "../../../shared/data/nrp-instances/Instance{n}.txt"
-    ))
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("instances/Instance{n}.txt"))
 }
 
 /// (horizon, employees, shift types) from the benchmark's size table.

@@ -6,9 +6,7 @@ use std::time::Duration;
 use svc_roster::{evaluate, load_instance, solve, Instance, SolveOptions};
 
 fn instance(n: usize) -> Instance {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!(
-        "../../../shared/data/nrp-instances/Instance{n}.txt"
-    ));
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("instances/Instance{n}.txt"));
     load_instance(path).expect("instance parses")
 }
 

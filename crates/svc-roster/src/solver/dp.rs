@@ -380,10 +380,7 @@ mod tests {
     /// feasible line found by enumerating all 3^14 lines for one employee.
     #[test]
     fn dp_matches_brute_force_on_instance2() {
-        let path = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../../../shared/data/nrp-instances/Instance2.txt"
-        );
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/instances/Instance2.txt");
         let instance = load_instance(path).expect("Instance2 parses");
         let model = Model::new(&instance);
         let h = model.horizon;

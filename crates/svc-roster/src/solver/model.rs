@@ -131,6 +131,14 @@ impl Model {
         }
     }
 
+    /// False if value `v` on day `d` breaks a fixed rule of employee `e` by
+    /// itself (a day off, or a shift type the contract forbids).
+    #[inline]
+    pub(crate) fn may_work(&self, e: usize, d: usize, v: u8) -> bool {
+        v == 0
+            || (!self.day_off[e * self.horizon + d] && self.contracts[e].max_shifts[v as usize] > 0)
+    }
+
     /// Cover penalty of cell `cell = d * shifts + s` when `count` employees work it.
     #[inline]
     pub(crate) fn cover_cost(&self, cell: usize, count: i32) -> i64 {
@@ -213,6 +221,114 @@ impl Model {
         }
         let minute_gap = (minutes - c.max_minutes).max(0) + (c.min_minutes - minutes).max(0);
         (soft, units * VIOLATION_UNIT + minute_gap)
+    }
+
+    /// Costs of days `[lo, hi)` of employee `e`'s `line`, where `lo` and
+    /// `hi` are run boundaries (or the horizon edges): request penalties,
+    /// local violation units (days off, forbidden successions, run lengths),
+    /// minutes, weekend openings (see `window::weekend_contribution`), and
+    /// per-value counts added into `counts`. Summed over a partition of the
+    /// line into such segments these give `line_cost` (see `violation_of`).
+    pub(crate) fn segment_cost(
+        &self,
+        e: usize,
+        line: &[u8],
+        lo: usize,
+        hi: usize,
+        counts: &mut [i32],
+    ) -> (i64, i64, i64, i32) {
+        let h = self.horizon;
+        let c = &self.contracts[e];
+        let pref = &self.pref[e * h * self.values..(e + 1) * h * self.values];
+        let day_off = &self.day_off[e * h..(e + 1) * h];
+        let mut soft = 0i64;
+        let mut units = 0i64;
+        let mut minutes = 0i64;
+        let mut weekends = 0i32;
+        let mut run_start = lo;
+        for d in lo..hi {
+            let v = line[d];
+            let vi = v as usize;
+            soft += pref[d * self.values + vi];
+            let working = v > 0;
+            if working {
+                counts[vi] += 1;
+                minutes += self.minutes[vi];
+                if day_off[d] {
+                    units += 1;
+                }
+                if d > 0 && line[d - 1] > 0 && self.forbid[line[d - 1] as usize * self.values + vi]
+                {
+                    units += 1;
+                }
+                match d % 7 {
+                    5 => weekends += 1,
+                    6 if d == 0 || line[d - 1] == 0 => weekends += 1,
+                    _ => {}
+                }
+            }
+            if d + 1 == hi || (line[d + 1] > 0) != working {
+                units +=
+                    self.run_violation(c, working, d + 1 - run_start, run_start == 0, d + 1 == h);
+                run_start = d + 1;
+            }
+        }
+        (soft, units, minutes, weekends)
+    }
+
+    /// Violation measure of a line from its aggregates (see `segment_cost`).
+    pub(crate) fn violation_of(
+        &self,
+        e: usize,
+        local: i64,
+        minutes: i64,
+        weekends: i32,
+        counts: &[i32],
+    ) -> i64 {
+        let c = &self.contracts[e];
+        let mut units = local;
+        for v in 1..self.values {
+            if counts[v] > c.max_shifts[v] {
+                units += i64::from(counts[v] - c.max_shifts[v]);
+            }
+        }
+        if weekends > c.max_weekends {
+            units += i64::from(weekends - c.max_weekends);
+        }
+        let minute_gap = (minutes - c.max_minutes).max(0) + (c.min_minutes - minutes).max(0);
+        units * VIOLATION_UNIT + minute_gap
+    }
+
+    /// Days where `line` breaks a local hard rule (a worked day off, a
+    /// forbidden succession, a run outside its length limits: its last day).
+    /// Global limits (minutes, weekends, per-type counts) are not located.
+    pub(crate) fn violation_days(&self, e: usize, line: &[u8], out: &mut Vec<usize>) {
+        let h = self.horizon;
+        let c = &self.contracts[e];
+        out.clear();
+        let mut run_start = 0;
+        for d in 0..h {
+            let v = line[d];
+            if v > 0 && self.day_off[e * h + d] {
+                out.push(d);
+            }
+            if d > 0
+                && v > 0
+                && line[d - 1] > 0
+                && self.forbid[line[d - 1] as usize * self.values + v as usize]
+            {
+                out.push(d);
+            }
+            let run_end = d + 1 == h || (line[d + 1] > 0) != (v > 0);
+            if run_end {
+                let units =
+                    self.run_violation(c, v > 0, d + 1 - run_start, run_start == 0, d + 1 == h);
+                if units > 0 {
+                    out.push(d);
+                }
+                run_start = d + 1;
+            }
+        }
     }
 
     /// Violation units of one maximal run; runs touching an edge are exempt from minimums.

@@ -1,7 +1,10 @@
 //! One search thread: simulated annealing over cheap moves (cell change,
-//! block assignment, block swap between two employees), interleaved with
-//! exact line re-optimisation (see `dp`) and a ruin-and-recreate move that
-//! clears a few employees and rebuilds their lines one by one with the DP.
+//! block assignment, block swap between two employees; re-costed on the
+//! runs around the change only), interleaved with exact line
+//! re-optimisation (see `dp`), a ruin-and-recreate move that clears a few
+//! employees and rebuilds their lines one by one with the DP, and a window
+//! LNS that re-solves a few employees on a window of days together from
+//! window-DP columns (see `window`).
 
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
@@ -9,6 +12,7 @@ use rand_chacha::ChaCha8Rng;
 use super::dp::LineDp;
 use super::model::Model;
 use super::state::State;
+use super::window::WindowDp;
 
 /// Search state of one thread; everything in it is deterministic given its seed.
 pub(crate) struct Worker {
@@ -16,8 +20,11 @@ pub(crate) struct Worker {
     pub state: State,
     pub best: State,
     dp: LineDp,
+    wdp: WindowDp,
     scratch: Vec<i32>,
     line_buf: Vec<u8>,
+    line_buf2: Vec<u8>,
+    day_buf: Vec<usize>,
     /// Position in the annealing cycle, in rounds.
     cycle_round: u64,
     /// Rounds since `best` last improved.
@@ -30,6 +37,12 @@ pub(crate) struct RoundPlan {
     pub moves: usize,
     pub dp_moves: usize,
     pub ruin_moves: usize,
+    /// Window large-neighbourhood moves per round (see `window_lns`).
+    pub lns_moves: usize,
+    /// Window lengths, in days, drawn uniformly from this range.
+    pub lns_len: (usize, usize),
+    /// Most employees re-solved together in one window move.
+    pub lns_employees: usize,
     pub cycle_rounds: u64,
     pub t_start: f64,
     pub t_end: f64,
@@ -44,8 +57,11 @@ impl Worker {
             best: initial.clone(),
             state: initial,
             dp: LineDp::default(),
+            wdp: WindowDp::default(),
             scratch: vec![0; model.values],
             line_buf: Vec::new(),
+            line_buf2: Vec::new(),
+            day_buf: Vec::new(),
             cycle_round: 0,
             stale_rounds: 0,
         }
@@ -76,7 +92,7 @@ impl Worker {
         let before = self.best.rank();
         let progress = self.cycle_round as f64 / plan.cycle_rounds.max(1) as f64;
         let temperature = plan.t_start * (plan.t_end / plan.t_start).powf(progress.min(1.0));
-        let chunks = (plan.dp_moves + plan.ruin_moves).max(1);
+        let chunks = (plan.dp_moves + plan.ruin_moves + plan.lns_moves).max(1);
         let per_chunk = plan.moves / chunks;
         for chunk in 0..chunks {
             for _ in 0..per_chunk {
@@ -87,8 +103,10 @@ impl Worker {
             if chunk < plan.dp_moves {
                 let e = self.rng.gen_range(0..model.employees);
                 self.dp_move(model, e, true);
-            } else {
+            } else if chunk < plan.dp_moves + plan.ruin_moves {
                 self.ruin_move(model);
+            } else {
+                self.window_lns(model, plan);
             }
             self.note_best();
         }
@@ -143,17 +161,36 @@ impl Worker {
             if self.state.x[a..a + len] == self.state.x[b..b + len] {
                 return;
             }
+            // Never move work onto a fixed day off or a forbidden shift type.
+            for k in 0..len {
+                if !model.may_work(e1, d0 + k, self.state.x[b + k])
+                    || !model.may_work(e2, d0 + k, self.state.x[a + k])
+                {
+                    return;
+                }
+            }
+            // Old values of e1 are the new ones of e2 and vice versa.
+            self.line_buf.clear();
+            self.line_buf.extend_from_slice(&self.state.x[a..a + len]);
+            self.line_buf2.clear();
+            self.line_buf2.extend_from_slice(&self.state.x[b..b + len]);
             for k in 0..len {
                 self.state.x.swap(a + k, b + k);
             }
-            let delta = self.state.refresh_line(model, e1, &mut self.scratch)
-                + self.state.refresh_line(model, e2, &mut self.scratch);
+            let delta = self
+                .state
+                .refresh_range(model, e1, d0, d0 + len, &self.line_buf)
+                + self
+                    .state
+                    .refresh_range(model, e2, d0, d0 + len, &self.line_buf2);
             if !self.accept(delta, temperature) {
                 for k in 0..len {
                     self.state.x.swap(a + k, b + k);
                 }
-                self.state.refresh_line(model, e1, &mut self.scratch);
-                self.state.refresh_line(model, e2, &mut self.scratch);
+                self.state
+                    .refresh_range(model, e1, d0, d0 + len, &self.line_buf2);
+                self.state
+                    .refresh_range(model, e2, d0, d0 + len, &self.line_buf);
             }
         } else {
             // Assign one value to a block of 1..=3 days of one employee.
@@ -170,7 +207,9 @@ impl Worker {
                 self.rng.gen_range(1..model.values) as u8
             };
             let base = e * h + d0;
-            if self.state.x[base..base + len].iter().all(|&x| x == v) {
+            if self.state.x[base..base + len].iter().all(|&x| x == v)
+                || (0..len).any(|k| !model.may_work(e, d0 + k, v))
+            {
                 return;
             }
             self.line_buf.clear();
@@ -181,13 +220,18 @@ impl Worker {
                 self.state.set_cell(model, e, d0 + k, v);
             }
             let delta = self.state.cover_total - cover_before
-                + self.state.refresh_line(model, e, &mut self.scratch);
+                + self
+                    .state
+                    .refresh_range(model, e, d0, d0 + len, &self.line_buf);
             if !self.accept(delta, temperature) {
                 for k in 0..len {
                     let old = self.line_buf[k];
                     self.state.set_cell(model, e, d0 + k, old);
                 }
-                self.state.refresh_line(model, e, &mut self.scratch);
+                self.line_buf2.clear();
+                self.line_buf2.resize(len, v);
+                self.state
+                    .refresh_range(model, e, d0, d0 + len, &self.line_buf2);
             }
         }
     }
@@ -242,6 +286,156 @@ impl Worker {
             for (i, &e) in chosen.iter().enumerate() {
                 self.write_line(model, e, &saved[i]);
             }
+        }
+    }
+}
+
+impl Worker {
+    /// Large-neighbourhood move on a window of days: picks `[a, b)` (around
+    /// a located violation when the roster is infeasible) and 1..=k
+    /// employees, and re-solves their windows together (`column_lns`).
+    pub(crate) fn window_lns(&mut self, model: &Model, plan: &RoundPlan) {
+        let h = model.horizon;
+        let (lo, hi) = plan.lns_len;
+        let len = self.rng.gen_range(lo.min(h)..=hi.min(h));
+        let mut a = self.rng.gen_range(0..=h - len);
+        let k = self
+            .rng
+            .gen_range(1..=plan.lns_employees.max(1))
+            .min(model.employees);
+        let mut chosen: Vec<usize> = Vec::with_capacity(k);
+        if !self.state.feasible() && self.rng.gen_bool(0.5) {
+            // Start from a line that breaks a hard rule, on a window around the break.
+            let start = self.rng.gen_range(0..model.employees);
+            if let Some(e) = (0..model.employees)
+                .map(|i| (start + i) % model.employees)
+                .find(|&e| self.state.line_viol[e] > 0)
+            {
+                chosen.push(e);
+                let mut found = std::mem::take(&mut self.day_buf);
+                model.violation_days(e, self.state.line(model, e), &mut found);
+                if !found.is_empty() {
+                    let d = found[self.rng.gen_range(0..found.len())];
+                    let back = self.rng.gen_range(0..len);
+                    a = d.saturating_sub(back).min(h - len);
+                }
+                self.day_buf = found;
+            }
+        }
+        let b = a + len;
+        while chosen.len() < k {
+            let e = self.rng.gen_range(0..model.employees);
+            if !chosen.contains(&e) {
+                chosen.push(e);
+            }
+        }
+        self.column_lns(model, &chosen, a, b);
+    }
+
+    /// Writes `window` into days `[a, b)` of `e` and re-costs the line.
+    fn write_window(&mut self, model: &Model, e: usize, a: usize, window: &[u8]) {
+        let h = model.horizon;
+        let b = a + window.len();
+        let mut old = std::mem::take(&mut self.line_buf);
+        old.clear();
+        old.extend_from_slice(&self.state.x[e * h + a..e * h + b]);
+        for (i, &v) in window.iter().enumerate() {
+            self.state.set_cell(model, e, a + i, v);
+        }
+        self.state.refresh_range(model, e, a, b, &old);
+        self.line_buf = old;
+    }
+
+    /// Column-based window LNS: for each chosen employee, collect candidate
+    /// windows (the current one; best responses in random order starting
+    /// from the current roster; best responses after clearing all chosen
+    /// windows, two passes), then pick the best combination by exhaustive
+    /// search, priced exactly. Finds coordinated exchanges (A takes B's
+    /// cell while B takes C's) that sequential best responses miss, and
+    /// never makes the total worse.
+    fn column_lns(&mut self, model: &Model, chosen: &[usize], a: usize, b: usize) {
+        let h = model.horizon;
+        let k = chosen.len();
+        let mut columns: Vec<Vec<Vec<u8>>> = chosen
+            .iter()
+            .map(|&e| vec![self.state.x[e * h + a..e * h + b].to_vec()])
+            .collect();
+        let mut order: Vec<usize> = (0..k).collect();
+        let add = |columns: &mut Vec<Vec<Vec<u8>>>, i: usize, w: &[u8]| {
+            if !columns[i].iter().any(|c| c[..] == w[..]) {
+                columns[i].push(w.to_vec());
+            }
+        };
+        // From the current roster: one pass of best responses.
+        shuffle(&mut order, &mut self.rng);
+        for &i in &order {
+            let e = chosen[i];
+            if let Some((w, _)) = self.wdp.best(model, &self.state, e, a, b) {
+                add(&mut columns, i, &w);
+                self.write_window(model, e, a, &w);
+            }
+        }
+        // From cleared windows: two passes of best responses.
+        let zero = vec![0u8; b - a];
+        for &e in chosen {
+            self.write_window(model, e, a, &zero);
+        }
+        for _ in 0..2 {
+            shuffle(&mut order, &mut self.rng);
+            for &i in &order {
+                let e = chosen[i];
+                if let Some((w, _)) = self.wdp.best(model, &self.state, e, a, b) {
+                    add(&mut columns, i, &w);
+                    self.write_window(model, e, a, &w);
+                }
+            }
+        }
+        // Keep the search small: drop the latest columns while too many combinations.
+        while columns.iter().map(Vec::len).product::<usize>() > 1_000 {
+            let longest = (0..k).max_by_key(|&i| columns[i].len()).unwrap_or(0);
+            columns[longest].pop();
+        }
+        // Exhaustive search, one employee's window changed per step.
+        for i in 0..k {
+            let w = columns[i][0].clone();
+            self.write_window(model, chosen[i], a, &w);
+        }
+        let mut best = (self.state.total(), vec![0usize; k]);
+        let mut pick = vec![0usize; k];
+        self.combine(model, chosen, a, &columns, 0, &mut pick, &mut best);
+        for i in 0..k {
+            let w = columns[i][best.1[i]].clone();
+            self.write_window(model, chosen[i], a, &w);
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn combine(
+        &mut self,
+        model: &Model,
+        chosen: &[usize],
+        a: usize,
+        columns: &[Vec<Vec<u8>>],
+        i: usize,
+        pick: &mut Vec<usize>,
+        best: &mut (i64, Vec<usize>),
+    ) {
+        if i == chosen.len() {
+            let total = self.state.total();
+            if total < best.0 {
+                *best = (total, pick.clone());
+            }
+            return;
+        }
+        for c in 0..columns[i].len() {
+            if c > 0 {
+                self.write_window(model, chosen[i], a, &columns[i][c]);
+            }
+            pick[i] = c;
+            self.combine(model, chosen, a, columns, i + 1, pick, best);
+        }
+        if columns[i].len() > 1 {
+            self.write_window(model, chosen[i], a, &columns[i][0]);
         }
     }
 }
