@@ -214,13 +214,8 @@ fn run_compare(
     let reassessment = ReassessmentRules::resolve(parameters, date)?;
     let year = income_year(parameters, date)?;
     let registers = load_registers(data)?;
-    let municipality = args
-        .population
-        .municipality
-        .as_deref()
-        .map(|m| parse_municipality(m, &registers.municipalities))
-        .transpose()?;
-    let families = families_on(&registers, date, municipality);
+    let (_, families) =
+        selected_families(&registers, date, args.population.municipality.as_deref())?;
     let index = RegisterIndex::new(&registers);
     let monthly = MonthlyIndex::new(&registers);
     let columns = FeeColumns::build(date, year, &index, zones, &families);
@@ -347,6 +342,19 @@ fn load_registers(data: &Path) -> anyhow::Result<Registers> {
     Ok(store.load()?)
 }
 
+/// The `--municipality` option (when given) and the family units living there (or everywhere)
+/// on `date`.
+fn selected_families(
+    registers: &Registers,
+    date: NaiveDate,
+    municipality: Option<&str>,
+) -> anyhow::Result<(Option<MunicipalityNumber>, Vec<FamilyUnit>)> {
+    let municipality = municipality
+        .map(|m| parse_municipality(m, &registers.municipalities))
+        .transpose()?;
+    Ok((municipality, families_on(registers, date, municipality)))
+}
+
 /// The family units living in the selected municipality (or all) on `date`.
 fn families_on(
     registers: &Registers,
@@ -380,13 +388,8 @@ fn run_decide(
     let rules = FeeRules::resolve(parameters, date)?;
     let year = income_year(parameters, date)?;
     let registers = load_registers(data)?;
-    let municipality = args
-        .population
-        .municipality
-        .as_deref()
-        .map(|m| parse_municipality(m, &registers.municipalities))
-        .transpose()?;
-    let families = families_on(&registers, date, municipality);
+    let (municipality, families) =
+        selected_families(&registers, date, args.population.municipality.as_deref())?;
     let index = RegisterIndex::new(&registers);
     let options = BatchOptions {
         assume_general_where_unknown: args.assume_general_where_unknown,
@@ -632,12 +635,8 @@ fn run_simulate(
         .with_context(|| format!("the parameters under the reform {origin}"))?;
     let year = income_year(parameters, date)?;
     let registers = load_registers(data)?;
-    let municipality = args
-        .municipality
-        .as_deref()
-        .map(|m| parse_municipality(m, &registers.municipalities))
-        .transpose()?;
-    let families = families_on(&registers, date, municipality);
+    let (municipality, families) =
+        selected_families(&registers, date, args.municipality.as_deref())?;
     let index = RegisterIndex::new(&registers);
     let columns = FeeColumns::build(date, year, &index, zones, &families);
     let options = BatchOptions {
