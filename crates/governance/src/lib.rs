@@ -1,0 +1,17 @@
+//! Governance of register data: who may read what, for which purpose, and the record of it.
+//!
+//! The platform's seed is that agencies reuse register data ("once only"), which is acceptable
+//! only when every use has a declared purpose and legal basis, reads no more than it needs, is
+//! logged where nobody can quietly rewrite the log, and is visible to the person it concerns.
+//! This crate is that rule made code:
+//!
+//! * [`keys`]: the deployment's secret keys (checkpoint signing, pseudonymisation);
+//! * [`pseudonym`]: keyed pseudonyms (HMAC-SHA256, one key per domain);
+//! * [`audit`]: the RFC 9162 Merkle log with signed checkpoints, proofs and verification.
+//!
+//! **Must not depend on:** the terminal, HTTP, or any service crate.
+#![deny(missing_docs)]
+
+pub mod audit;
+pub mod keys;
+pub mod pseudonym;
