@@ -286,7 +286,7 @@ fn a_single_modified_byte_in_any_entry_hash_or_checkpoint_is_caught() {
         "UPDATE checkpoints SET note = replace(note, substr(note, instr(note, char(10)) + 1, 1), '9') WHERE size = (SELECT MAX(size) FROM checkpoints);",
     );
     assert!(!problems.is_empty(), "checkpoint change unnoticed");
-    // The subject index column.
+    // The event index column.
     let d = copy("idx");
     let problems = tamper(&d, "UPDATE entries SET event = NULL WHERE idx = 3;");
     assert!(!problems.is_empty());
@@ -376,6 +376,16 @@ fn erased_payloads_keep_the_log_verifiable() {
     log.commit().unwrap();
     assert_eq!(log.entries_about(&log.pseudonym(&id)).unwrap().len(), 1);
     assert_eq!(verify_ok(&log).payloads, 1);
+    // Hiding the entry from the person's index is caught.
+    let conn = Connection::open(dir.path().join("audit.sqlite")).unwrap();
+    conn.execute("DELETE FROM subjects", []).unwrap();
+    assert!(!verify_ok(&log).ok());
+    conn.execute(
+        "INSERT INTO subjects(subject, idx) VALUES (?1, 0)",
+        [log.pseudonym(&id).index_key()],
+    )
+    .unwrap();
+    drop(conn);
     assert!(log.erase_payload(&hash, "retention ended").unwrap());
     let report = verify_ok(&log);
     assert!(report.ok(), "{:?}", report.problems);

@@ -66,17 +66,17 @@ pub fn verify(
     let mut report = VerifyReport::default();
     let mut tree = MemoryTree::new();
     let mut referenced_payloads: Vec<Hash> = Vec::new();
+    let mut subject_index: Vec<(i64, i64)> = Vec::new();
     {
         let mut stmt = conn
-            .prepare("SELECT idx, entry, subject, event FROM entries ORDER BY idx")
+            .prepare("SELECT idx, entry, event FROM entries ORDER BY idx")
             .map_err(db)?;
         let mut rows = stmt.query([]).map_err(db)?;
         let mut expected = 0u64;
         while let Some(row) = rows.next().map_err(db)? {
             let idx: i64 = row.get(0).map_err(db)?;
             let bytes: Vec<u8> = row.get(1).map_err(db)?;
-            let subject: Option<i64> = row.get(2).map_err(db)?;
-            let event: Option<Vec<u8>> = row.get(3).map_err(db)?;
+            let event: Option<Vec<u8>> = row.get(2).map_err(db)?;
             if idx as u64 != expected {
                 report.problem(format!(
                     "entries {expected}..{idx} are missing (the log jumps from {} to {idx})",
@@ -89,14 +89,12 @@ pub fn verify(
             match Entry::from_bytes(&bytes) {
                 Err(e) => report.problem(format!("entry {idx} is not a valid entry: {e}")),
                 Ok(entry) => {
-                    let want_subject = entry
-                        .subject()
-                        .and_then(parse_hex)
-                        .map(|h| Pseudonym(h).index_key());
-                    if want_subject != subject {
-                        report.problem(format!(
-                            "entry {idx}: the subject index column does not match the entry"
-                        ));
+                    if let Some(subject) = entry.subject() {
+                        match parse_hex(subject) {
+                            Some(h) => subject_index.push((Pseudonym(h).index_key(), idx)),
+                            None => report
+                                .problem(format!("entry {idx}: the subject is not a pseudonym")),
+                        }
                     }
                     let want_event =
                         matches!(entry.body, EntryBody::Access(_)).then(|| leaf.to_vec());
@@ -124,6 +122,33 @@ pub fn verify(
     }
     progress(report.entries);
     report.root = hex(&tree.root());
+
+    // The per-subject index must list exactly the subject entries: a row removed from it would
+    // hide an access from the person's insight report, a row added would show a false one.
+    {
+        subject_index.sort_unstable();
+        let mut stmt = conn
+            .prepare("SELECT subject, idx FROM subjects ORDER BY subject, idx")
+            .map_err(db)?;
+        let stored: Vec<(i64, i64)> = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .map_err(db)?
+            .collect::<Result<_, _>>()
+            .map_err(db)?;
+        if stored != subject_index {
+            let missing = subject_index
+                .iter()
+                .filter(|k| stored.binary_search(k).is_err())
+                .count();
+            let extra = stored
+                .iter()
+                .filter(|k| subject_index.binary_search(k).is_err())
+                .count();
+            report.problem(format!(
+                "the per-subject index differs from the entries: {missing} entries missing from it, {extra} rows that match no entry"
+            ));
+        }
+    }
 
     // Every stored tree hash must equal the recomputed one, and no chunk may be extra.
     {
