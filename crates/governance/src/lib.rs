@@ -7,11 +7,22 @@
 //!
 //! * [`keys`]: the deployment's secret keys (checkpoint signing, pseudonymisation);
 //! * [`pseudonym`]: keyed pseudonyms (HMAC-SHA256, one key per domain);
-//! * [`audit`]: the RFC 9162 Merkle log with signed checkpoints, proofs and verification.
+//! * [`audit`]: the RFC 9162 Merkle log with signed checkpoints, proofs and verification;
+//! * [`elements`]: the catalogue of data elements (packages of register columns);
+//! * [`manifest`]: service manifests (purpose, legal basis, elements, automation, AI Act class);
+//! * [`consent`]: consent records for consent-based purposes;
+//! * [`access`]: the access layer, the one path from a service to register data.
 //!
 //! **Must not depend on:** the terminal, HTTP, or any service crate.
 #![deny(missing_docs)]
 
+pub mod access;
 pub mod audit;
+pub mod consent;
+pub mod elements;
 pub mod keys;
+pub mod manifest;
 pub mod pseudonym;
+
+pub use access::{AccessError, AccessLayer, Delivery, ReadRequest, Scope};
+pub use manifest::{Manifest, Manifests};

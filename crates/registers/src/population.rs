@@ -49,6 +49,9 @@ pub enum Background {
     Immigrant,
     /// Born in Norway to two immigrant parents.
     NorwegianBornToImmigrants,
+    /// Not delivered: the reader's purpose does not cover immigrant background (data
+    /// minimisation in the access layer). Never stored.
+    Withheld,
 }
 
 impl Background {
@@ -58,6 +61,7 @@ impl Background {
             Background::Majority => "majority",
             Background::Immigrant => "immigrant",
             Background::NorwegianBornToImmigrants => "norwegian_born_to_immigrants",
+            Background::Withheld => "ikke_utlevert",
         }
     }
 
