@@ -43,7 +43,9 @@ const EXAMPLES: &str = "Examples:
   mulighetsrom roster plan --municipality 4601 --html rota.html   a nursing-home rota
   mulighetsrom kindergarten decide --all --month 2024-03 --out decisions.jsonl   every child's fee
   mulighetsrom kindergarten simulate --reform law/reforms/makspris-1500-kjernetid-sibling-40.yaml \\
-      --month 2024-09 --assume-general-where-unknown --out simulation/   a reform, tables and charts";
+      --month 2024-09 --assume-general-where-unknown --out simulation/   a reform, tables and charts
+  mulighetsrom catalogue --format jsonld --out catalogue.jsonld   the DCAT-AP-NO catalogue
+  mulighetsrom opendata stats --threshold 3 --out opendata/   residents by municipality, age and sex";
 
 #[derive(Subcommand, Debug)]
 enum Command {
@@ -65,6 +67,11 @@ enum Command {
     /// Reduced kindergarten fees (S1): one household explained, every enrolled child decided from
     /// the registers, reform simulation.
     Kindergarten(commands::kindergarten::Args),
+    /// Write the DCAT-AP-NO data catalogue (every register as a dataset, every service as a data
+    /// service, with legal basis) as Turtle or JSON-LD.
+    Catalogue(commands::catalogue::Args),
+    /// Published statistics with small-cell suppression as Statistics Norway does it.
+    Opendata(commands::opendata::Args),
 }
 
 /// Outcome of a command that ran to completion.
@@ -85,6 +92,8 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Municipalities(args) => commands::municipalities::run(args),
         Command::Roster(args) => commands::roster::run(&cli.data, args),
         Command::Kindergarten(args) => commands::kindergarten::run(&cli.data, args),
+        Command::Catalogue(args) => commands::catalogue::run(args),
+        Command::Opendata(args) => commands::opendata::run(&cli.data, args),
     }
 }
 

@@ -426,3 +426,95 @@ fn kindergarten_decide_and_simulate_run_on_the_stored_population() {
         assert!(dir.path().join("sim").join(file).exists(), "{file}");
     }
 }
+
+#[test]
+fn catalogue_is_written_as_turtle_and_json_ld() {
+    let dir = tempfile::tempdir().unwrap();
+    let ttl = mulighetsrom(dir.path(), &["catalogue"]);
+    assert_eq!(ttl.status.code(), Some(0), "{}", stderr(&ttl));
+    let out = stdout(&ttl);
+    assert!(out.starts_with("@prefix "), "{out}");
+    assert_eq!(out.matches("a dcat:Dataset").count(), 5);
+    assert!(out.contains("dcatno:legalBasisForProcessing"));
+    assert!(out.contains(
+        "dct:publisher <https://organization-catalog.fellesdatakatalog.digdir.no/organizations/974761076>"
+    ));
+
+    let json = mulighetsrom(
+        dir.path(),
+        &[
+            "catalogue",
+            "--format",
+            "jsonld",
+            "--out",
+            "catalogue.jsonld",
+        ],
+    );
+    assert_eq!(json.status.code(), Some(0), "{}", stderr(&json));
+    assert!(stderr(&json).contains("5 datasets and 0 data services"));
+    let text = std::fs::read_to_string(dir.path().join("catalogue.jsonld")).unwrap();
+    let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(value["@context"]["dcat"], "http://www.w3.org/ns/dcat#");
+    assert!(value["@graph"].as_array().unwrap().len() > 20);
+
+    let bad = mulighetsrom(dir.path(), &["catalogue", "--base-uri", "no base"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(stderr(&bad).contains("base_uri"), "{}", stderr(&bad));
+}
+
+#[test]
+fn opendata_stats_suppress_small_cells_of_a_small_municipality() {
+    let dir = tempfile::tempdir().unwrap();
+    let empty = mulighetsrom(dir.path(), &["opendata", "stats"]);
+    assert_eq!(empty.status.code(), Some(2));
+    assert!(stderr(&empty).contains("is empty"), "{}", stderr(&empty));
+
+    // Utsira, about 200 residents: at threshold 5 some age bands are small.
+    let gen = mulighetsrom(
+        dir.path(),
+        &["generate", "--municipality", "1151", "--seed", "7"],
+    );
+    assert_eq!(gen.status.code(), Some(0), "{}", stderr(&gen));
+    let stats = mulighetsrom(
+        dir.path(),
+        &["opendata", "stats", "--threshold", "5", "--out", "open"],
+    );
+    assert_eq!(stats.status.code(), Some(0), "{}", stderr(&stats));
+    let out = stdout(&stats);
+    assert!(
+        out.contains("no suppressed cell can be recomputed"),
+        "{out}"
+    );
+
+    let report: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.path().join("open/suppression-report.json")).unwrap(),
+    )
+    .unwrap();
+    let primary = report["primary"].as_u64().unwrap();
+    assert!(primary > 0, "{report}");
+    assert_eq!(report["audit"]["recoverable"].as_array().unwrap().len(), 0);
+    assert_eq!(report["cells"], 2 * 13);
+
+    let csv = std::fs::read_to_string(dir.path().join("open/residents.csv")).unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines.len(), 3, "{csv}");
+    assert!(lines[0].starts_with("region,0-5 år kvinner,0-5 år menn,"));
+    assert!(lines[1].starts_with("1151 Utsira,"));
+    assert!(lines[2].starts_with("I alt,"));
+    let hidden = lines[1..]
+        .iter()
+        .map(|l| l.matches(",:").count())
+        .sum::<usize>() as u64;
+    assert_eq!(hidden, primary + report["secondary"].as_u64().unwrap());
+    // Every published value is at least the threshold or zero.
+    for value in lines[1].split(',').skip(1).filter(|v| *v != ":") {
+        let n: u64 = value.parse().unwrap();
+        assert!(n == 0 || n >= 5, "{value} published in {csv}");
+    }
+    let json: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.path().join("open/residents.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(json["suppressed_symbol"], ":");
+    assert_eq!(json["columns"].as_array().unwrap().len(), 12);
+}

@@ -1,9 +1,11 @@
 //! One module per subcommand.
 
+pub mod catalogue;
 pub mod exchange;
 pub mod generate;
 pub mod kindergarten;
 pub mod municipalities;
+pub mod opendata;
 pub mod roster;
 pub mod stats;
 pub mod validate_id;
