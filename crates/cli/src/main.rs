@@ -70,6 +70,11 @@ enum Command {
     /// Write the DCAT-AP-NO data catalogue (every register as a dataset, every service as a data
     /// service, with legal basis) as Turtle or JSON-LD.
     Catalogue(commands::catalogue::Args),
+    /// The tamper-evident audit log: verify it, prove entries, show checkpoints and refusals.
+    Audit(commands::audit::Args),
+    /// A person's insight report (GDPR art. 15): their data in every register, decisions about
+    /// them, and every access to their data with proofs, as HTML and JSON.
+    Innsyn(commands::innsyn::Args),
     /// Published statistics with small-cell suppression as Statistics Norway does it.
     Opendata(commands::opendata::Args),
 }
@@ -93,6 +98,8 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Roster(args) => commands::roster::run(&cli.data, args),
         Command::Kindergarten(args) => commands::kindergarten::run(&cli.data, args),
         Command::Catalogue(args) => commands::catalogue::run(args),
+        Command::Audit(args) => commands::audit::run(&cli.data, args),
+        Command::Innsyn(args) => commands::innsyn::run(&cli.data, args),
         Command::Opendata(args) => commands::opendata::run(&cli.data, args),
     }
 }

@@ -72,6 +72,14 @@ pub fn bar(total: u64, message: &str) -> ProgressBar {
     bar
 }
 
+/// A spinner with a message for work of unknown length, hidden when stderr is not a terminal.
+pub fn spinner(message: &str) -> ProgressBar {
+    let bar = ProgressBar::new_spinner();
+    bar.set_message(message.to_string());
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    bar
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

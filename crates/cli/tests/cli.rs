@@ -435,6 +435,10 @@ fn catalogue_is_written_as_turtle_and_json_ld() {
     let out = stdout(&ttl);
     assert!(out.starts_with("@prefix "), "{out}");
     assert_eq!(out.matches("a dcat:Dataset").count(), 5);
+    assert_eq!(out.matches("a dcat:DataService").count(), 9);
+    assert!(out.contains(
+        "dcatap:applicableLegislation <https://lovdata.no/eli/forskrift/2005/12/16/1478>"
+    ));
     assert!(out.contains("dcatno:legalBasisForProcessing"));
     assert!(out.contains(
         "dct:publisher <https://organization-catalog.fellesdatakatalog.digdir.no/organizations/974761076>"
@@ -451,7 +455,12 @@ fn catalogue_is_written_as_turtle_and_json_ld() {
         ],
     );
     assert_eq!(json.status.code(), Some(0), "{}", stderr(&json));
-    assert!(stderr(&json).contains("5 datasets and 0 data services"));
+    // One data service per service manifest (S1–S7, the reform analysis A1 and INNSYN).
+    assert!(
+        stderr(&json).contains("5 datasets and 9 data services"),
+        "{}",
+        stderr(&json)
+    );
     let text = std::fs::read_to_string(dir.path().join("catalogue.jsonld")).unwrap();
     let value: serde_json::Value = serde_json::from_str(&text).unwrap();
     assert_eq!(value["@context"]["dcat"], "http://www.w3.org/ns/dcat#");
@@ -517,4 +526,84 @@ fn opendata_stats_suppress_small_cells_of_a_small_municipality() {
     .unwrap();
     assert_eq!(json["suppressed_symbol"], ":");
     assert_eq!(json["columns"].as_array().unwrap().len(), 12);
+}
+
+/// Governance end to end: a service run is logged per person, the person's insight report shows
+/// it with a proof, refusals are listed, and `audit verify` fails after one byte of the log is
+/// changed.
+#[test]
+fn service_reads_are_logged_visible_in_innsyn_and_verifiable() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let run = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_mulighetsrom"))
+            .arg("--data")
+            .arg(&data)
+            .args(args)
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (code, _, err) = run(&["generate", "--municipality", "4611", "--seed", "7"]);
+    assert_eq!(code, Some(0), "{err}");
+    let (code, _, err) = run(&[
+        "kindergarten",
+        "decide",
+        "--municipality",
+        "4611",
+        "--month",
+        "2024-03",
+    ]);
+    assert_eq!(code, Some(0), "{err}");
+    let (code, out, err) = run(&["audit", "verify"]);
+    assert_eq!(code, Some(0), "{out}{err}");
+    assert!(out.contains("OK: every entry"), "{out}");
+    // A child with a kindergarten place: its insight report shows the S1 read with a proof.
+    let conn = rusqlite::Connection::open(data.join("audit.sqlite")).unwrap();
+    drop(conn);
+    let store = std::fs::read_to_string(data.join("CURRENT")).unwrap();
+    let kg =
+        rusqlite::Connection::open(data.join(store.trim()).join("kindergarten.sqlite")).unwrap();
+    let child: i64 = kg
+        .query_row("SELECT child_id FROM enrolments LIMIT 1", [], |r| r.get(0))
+        .unwrap();
+    let child = format!("{child:011}");
+    let out_dir = dir.path().join("innsyn");
+    let (code, out, err) = run(&["innsyn", &child, "--out", out_dir.to_str().unwrap()]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(out.contains("each with an inclusion proof"), "{out}");
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out_dir.join("innsyn.json")).unwrap())
+            .unwrap();
+    let accesses = report["accesses"].as_array().unwrap();
+    assert!(accesses.iter().any(|a| a["service"] == "S1"
+        && a["purpose"] == "redusert-foreldrebetaling"
+        && a["outcome"] == "allowed"
+        && a["proof"]["path"].as_array().is_some_and(|p| !p.is_empty())));
+    let html = std::fs::read_to_string(out_dir.join("innsyn.html")).unwrap();
+    assert!(
+        html.contains("Bruk av opplysningene dine") && html.contains("redusert-foreldrebetaling")
+    );
+    // An invalid identity number is refused with exit code 1.
+    let (code, _, err) = run(&["innsyn", "31129956716"]);
+    assert_eq!(code, Some(1), "{err}");
+    // One byte of one stored entry changed: verify fails with exit code 1.
+    let conn = rusqlite::Connection::open(data.join("audit.sqlite")).unwrap();
+    let mut entry: Vec<u8> = conn
+        .query_row("SELECT entry FROM entries WHERE idx = 7", [], |r| r.get(0))
+        .unwrap();
+    entry[20] ^= 1;
+    conn.execute(
+        "UPDATE entries SET entry = ?1 WHERE idx = 7",
+        rusqlite::params![entry],
+    )
+    .unwrap();
+    drop(conn);
+    let (code, out, _) = run(&["audit", "verify"]);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains("FAILED"), "{out}");
 }

@@ -33,6 +33,8 @@ pub enum Scope {
     Subjects(Vec<NationalId>),
     /// Everyone who has lived in a municipality, and their parents and partners.
     Municipality(MunicipalityNumber),
+    /// Everyone employed by an organisation located in a municipality (a rota planner's staff).
+    EmployeesIn(MunicipalityNumber),
     /// The whole population (a national batch).
     All,
 }
@@ -42,6 +44,7 @@ impl Scope {
         match self {
             Scope::Subjects(ids) => format!("{} named persons", ids.len()),
             Scope::Municipality(k) => format!("municipality {k}"),
+            Scope::EmployeesIn(k) => format!("employees in municipality {k}"),
             Scope::All => "all".to_owned(),
         }
     }
@@ -132,6 +135,9 @@ pub enum AccessError {
     /// The keys could not be read.
     #[error(transparent)]
     Keys(#[from] KeyError),
+    /// Delivered data could not be rendered (an internal defect, reported rather than hidden).
+    #[error("rendering delivered data: {0}")]
+    Render(String),
 }
 
 /// What a read delivers.
@@ -264,7 +270,8 @@ impl AccessLayer {
                 }
             }
         }
-        let registers = project(self.full()?, &wanted, &subjects);
+        let own_relations = matches!(request.scope, Scope::Subjects(_));
+        let registers = project(self.full()?, &wanted, &subjects, own_relations);
         let controller = controller_of(&manifest, &request.scope, &registers);
         let event = Entry::new(
             now,
@@ -407,6 +414,19 @@ impl AccessLayer {
                     .copied()
                     .collect()
             }
+            Scope::EmployeesIn(k) => {
+                let employers: HashSet<_> = full
+                    .organisations
+                    .iter()
+                    .filter(|o| o.municipality == *k)
+                    .map(|o| o.orgnr)
+                    .collect();
+                full.employments
+                    .iter()
+                    .filter(|e| employers.contains(&e.employer))
+                    .map(|e| e.person)
+                    .collect()
+            }
             Scope::Municipality(k) => {
                 let mut set: HashSet<NationalId> = full
                     .residences
@@ -452,8 +472,15 @@ fn controller_of(manifest: &Manifest, scope: &Scope, registers: &Registers) -> (
 /// A copy of `full` with only the tables of `wanted` elements and only rows about `subjects`.
 ///
 /// Immigrant background is a column of the persons table with an element of its own; when it is
-/// not wanted it is delivered as [`Background::Withheld`], never as a guess.
-pub fn project(full: &Registers, wanted: &[&Element], subjects: &HashSet<NationalId>) -> Registers {
+/// not wanted it is delivered as [`Background::Withheld`], never as a guess. Relations are
+/// delivered when both persons are in scope, or — for a look-up of named persons
+/// (`own_relations`) — when the relation is one of theirs (who is registered as their parent).
+pub fn project(
+    full: &Registers,
+    wanted: &[&Element],
+    subjects: &HashSet<NationalId>,
+    own_relations: bool,
+) -> Registers {
     let has = |name: &str| wanted.iter().any(|e| e.name == name);
     let mut out = Registers {
         reference_date: full.reference_date,
@@ -491,7 +518,9 @@ pub fn project(full: &Registers, wanted: &[&Element], subjects: &HashSet<Nationa
         out.relations = full
             .relations
             .iter()
-            .filter(|r| subjects.contains(&r.person) && subjects.contains(&r.related))
+            .filter(|r| {
+                subjects.contains(&r.person) && (own_relations || subjects.contains(&r.related))
+            })
             .copied()
             .collect();
     }

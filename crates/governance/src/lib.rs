@@ -11,7 +11,8 @@
 //! * [`elements`]: the catalogue of data elements (packages of register columns);
 //! * [`manifest`]: service manifests (purpose, legal basis, elements, automation, AI Act class);
 //! * [`consent`]: consent records for consent-based purposes;
-//! * [`access`]: the access layer, the one path from a service to register data.
+//! * [`access`]: the access layer, the one path from a service to register data;
+//! * [`insight`]: the citizen's insight report (GDPR art. 15) with proofs.
 //!
 //! **Must not depend on:** the terminal, HTTP, or any service crate.
 #![deny(missing_docs)]
@@ -20,6 +21,7 @@ pub mod access;
 pub mod audit;
 pub mod consent;
 pub mod elements;
+pub mod insight;
 pub mod keys;
 pub mod manifest;
 pub mod pseudonym;

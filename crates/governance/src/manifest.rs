@@ -126,8 +126,10 @@ pub struct Manifest {
     pub name_nb: String,
     /// Name in English.
     pub name_en: String,
-    /// Place on the spectrum, 1 (rules) to 7.
-    pub spectrum: u8,
+    /// Place on the spectrum, 1 (rules) to 7; absent for support functions (analysis, insight)
+    /// that decide nothing about anyone.
+    #[serde(default)]
+    pub spectrum: Option<u8>,
     /// Kind of service.
     pub kind: Kind,
     /// The controller.
@@ -288,6 +290,14 @@ impl Manifests {
 
 const BUILTIN: &[(&str, &str)] = &[
     (
+        "governance/manifests/a1-reformanalyse.toml",
+        include_str!("../../../governance/manifests/a1-reformanalyse.toml"),
+    ),
+    (
+        "governance/manifests/innsyn.toml",
+        include_str!("../../../governance/manifests/innsyn.toml"),
+    ),
+    (
         "governance/manifests/s1-foreldrebetaling.toml",
         include_str!("../../../governance/manifests/s1-foreldrebetaling.toml"),
     ),
@@ -335,10 +345,10 @@ pub fn parse(path: &Path, text: &str) -> Result<Manifest, ManifestError> {
             format!("{:?} is not a plain service id", m.id),
         ));
     }
-    if !(1..=7).contains(&m.spectrum) {
+    if let Some(place) = m.spectrum.filter(|p| !(1..=7).contains(p)) {
         return Err(invalid(
             "spectrum",
-            format!("{} is outside the spectrum 1–7", m.spectrum),
+            format!("{place} is outside the spectrum 1–7"),
         ));
     }
     match (&m.controller.orgnr, m.controller.municipal) {
@@ -428,11 +438,28 @@ mod tests {
             &Path::new(env!("CARGO_MANIFEST_DIR")).join("../../governance/manifests"),
         )
         .unwrap();
-        assert_eq!(m.len(), 7);
-        let ids: Vec<_> = m.iter().map(|m| m.id.as_str()).collect();
-        assert_eq!(ids, ["S1", "S2", "S3", "S4", "S5", "S6", "S7"]);
+        let on_spectrum: Vec<_> = m
+            .iter()
+            .filter_map(|m| m.spectrum.map(|p| (p, m.id.as_str())))
+            .collect();
+        assert_eq!(
+            on_spectrum,
+            [
+                (1, "S1"),
+                (2, "S2"),
+                (3, "S3"),
+                (4, "S4"),
+                (5, "S5"),
+                (6, "S6"),
+                (7, "S7")
+            ]
+        );
         let builtin = Manifests::builtin();
-        assert_eq!(builtin.len(), 7);
+        assert_eq!(
+            builtin.len(),
+            m.len(),
+            "every manifest file is embedded in BUILTIN"
+        );
         assert!(builtin.get("S5").unwrap().requires_consent());
         assert!(!builtin.get("S1").unwrap().requires_consent());
     }

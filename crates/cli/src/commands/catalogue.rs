@@ -29,12 +29,64 @@ enum Format {
     Jsonld,
 }
 
-/// The services published in the catalogue as data services.
-///
-/// Empty until the governance layer maps its service manifests into [`DataServiceEntry`]; the
-/// catalogue then lists them without any other change here.
-pub fn data_services() -> Vec<DataServiceEntry> {
-    Vec::new()
+/// The services published in the catalogue as data services: one per service manifest, so the
+/// catalogue says exactly what the access layer enforces.
+pub fn data_services(base_uri: &str) -> Vec<DataServiceEntry> {
+    governance::Manifests::builtin()
+        .iter()
+        .map(|m| data_service(m, base_uri))
+        .collect()
+}
+
+fn data_service(m: &governance::Manifest, base_uri: &str) -> DataServiceEntry {
+    use governance::manifest::Automation;
+    // A municipal service has each municipality as controller; the catalogue entry is published
+    // by the platform's operator on their behalf.
+    let (publisher_orgnr, publisher_name) = match &m.controller.orgnr {
+        Some(orgnr) => (orgnr.clone(), Some(m.controller.name.clone())),
+        None => (
+            CatalogueOptions::default().publisher_orgnr,
+            Some(format!(
+                "{} (publisert av plattformforvalteren)",
+                m.controller.name
+            )),
+        ),
+    };
+    let mut serves: Vec<String> = m
+        .elements
+        .iter()
+        .filter_map(|e| governance::elements::element(e))
+        .map(|e| opendata::catalogue::register_slug(e.register).to_owned())
+        .collect();
+    serves.dedup();
+    DataServiceEntry {
+        id: m.id.to_lowercase(),
+        title_nb: m.name_nb.clone(),
+        title_en: m.name_en.clone(),
+        description_nb: m.purpose.description_nb.clone(),
+        publisher_orgnr,
+        publisher_name,
+        legal_basis: m
+            .legal_basis
+            .iter()
+            .map(|b| opendata::LegalReference {
+                title: b.title.clone(),
+                eli_uri: b.eli.clone().unwrap_or_else(|| b.url.clone()),
+                lovdata_url: b.url.clone(),
+            })
+            .collect(),
+        purpose: m.purpose.description_nb.clone(),
+        endpoint_url: format!("{base_uri}api/tjenester/{}", m.id.to_lowercase()),
+        serves,
+        automation: match m.automation {
+            Automation::FullyAutomated => "helautomatisert vedtak",
+            Automation::DecisionSupport => "beslutningsstøtte",
+            Automation::HumanDecides => "saksbehandler avgjør",
+        }
+        .to_owned(),
+        keywords: vec![m.purpose.id.clone()],
+        contact_email: None,
+    }
 }
 
 pub fn run(args: Args) -> anyhow::Result<Outcome> {
@@ -42,7 +94,8 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     if let Some(base) = args.base_uri {
         options.base_uri = base;
     }
-    let catalogue = Catalogue::new(options, &data_services()).context("building the catalogue")?;
+    let services = data_services(&options.base_uri);
+    let catalogue = Catalogue::new(options, &services).context("building the catalogue")?;
     let text = match args.format {
         Format::Turtle => catalogue.to_turtle(),
         Format::Jsonld => {

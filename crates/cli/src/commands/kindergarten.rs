@@ -10,7 +10,6 @@ use rules::{Parameters, Severity};
 use std::collections::BTreeMap;
 use std::io::{BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
-use store::RegisterStore;
 use svc_kindergarten::{
     compare_s1_s2, decide_all, decision_json, fee_for_case, income_year, render_letter_to,
     simulate, BatchOptions, FeeColumns, FeeRules, Lang, MonthlyIndex, ReassessmentRules, Reform,
@@ -213,7 +212,7 @@ fn run_compare(
     let rules = FeeRules::resolve(parameters, date)?;
     let reassessment = ReassessmentRules::resolve(parameters, date)?;
     let year = income_year(parameters, date)?;
-    let registers = load_registers(data)?;
+    let registers = load_registers(data, "A1", args.population.municipality.as_deref())?;
     let (_, families) =
         selected_families(&registers, date, args.population.municipality.as_deref())?;
     let index = RegisterIndex::new(&registers);
@@ -330,16 +329,21 @@ fn parse_municipality(
     Ok(number)
 }
 
-/// The stored registers, or an error with a hint when the store is empty.
-fn load_registers(data: &Path) -> anyhow::Result<Registers> {
-    let store = super::open_store(data)?;
-    if store.counts()?.total() == 0 {
-        anyhow::bail!(
-            "the store in {} is empty; create a population first, e.g. `mulighetsrom generate --municipality 4601 --seed 7`",
-            data.display()
-        );
-    }
-    Ok(store.load()?)
+/// The register data `service` may read, through the access layer: one municipality's
+/// residents and their parents and partners when `--municipality` is given, else everyone.
+fn load_registers(
+    data: &Path,
+    service: &str,
+    municipality: Option<&str>,
+) -> anyhow::Result<Registers> {
+    let scope = match municipality {
+        Some(text) => governance::Scope::Municipality(
+            text.parse()
+                .map_err(|e| anyhow::anyhow!("--municipality: {e}"))?,
+        ),
+        None => governance::Scope::All,
+    };
+    super::read_for_service(data, service, scope)
 }
 
 /// The `--municipality` option (when given) and the family units living there (or everywhere)
@@ -387,7 +391,7 @@ fn run_decide(
     let date = month_start(&args.month)?;
     let rules = FeeRules::resolve(parameters, date)?;
     let year = income_year(parameters, date)?;
-    let registers = load_registers(data)?;
+    let registers = load_registers(data, "S1", args.population.municipality.as_deref())?;
     let (municipality, families) =
         selected_families(&registers, date, args.population.municipality.as_deref())?;
     let index = RegisterIndex::new(&registers);
@@ -557,7 +561,7 @@ fn run_letter(
     let date = month_start(&args.month)?;
     let rules = FeeRules::resolve(parameters, date)?;
     let year = income_year(parameters, date)?;
-    let registers = load_registers(data)?;
+    let registers = load_registers(data, "S1", Some(&args.municipality))?;
     let municipality = parse_municipality(&args.municipality, &registers.municipalities)?;
     let name = registers.municipalities.get(municipality).map_or_else(
         || municipality.to_string(),
@@ -634,7 +638,7 @@ fn run_simulate(
     let reform_rules = FeeRules::resolve(&reformed, date)
         .with_context(|| format!("the parameters under the reform {origin}"))?;
     let year = income_year(parameters, date)?;
-    let registers = load_registers(data)?;
+    let registers = load_registers(data, "A1", args.municipality.as_deref())?;
     let (municipality, families) =
         selected_families(&registers, date, args.municipality.as_deref())?;
     let index = RegisterIndex::new(&registers);

@@ -7,7 +7,6 @@ use chrono::Datelike;
 use registers::{Competence, MunicipalityNumber, OrgKind, Registers};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
-use store::RegisterStore;
 use svc_roster::norway::{self, RuleSet, Staff, Unit};
 use svc_roster::{evaluate, load_instance, solve, Solution, SolveOptions};
 
@@ -229,11 +228,10 @@ fn plan(data: &Path, args: PlanArgs) -> anyhow::Result<Outcome> {
     };
     let unit = match (args.municipality, args.example) {
         (Some(m), _) => {
-            let store = super::open_store(data)?;
-            if store.counts()?.total() == 0 {
-                anyhow::bail!("the store in {} is empty; run `mulighetsrom generate --municipality {m}` first", data.display());
-            }
-            unit_from_registers(&store.load()?, m, args.seed)?
+            // The staff of the municipality's units, through the access layer (S3's manifest).
+            let registers =
+                super::read_for_service(data, "S3", governance::Scope::EmployeesIn(m))?;
+            unit_from_registers(&registers, m, args.seed)?
         }
         (None, Some(staff)) => Unit::example_nursing_home(staff, args.seed),
         (None, None) => anyhow::bail!("say which unit to plan: --municipality KOMMUNENR (from the registers) or --example STAFF"),

@@ -665,6 +665,31 @@ impl AuditLog {
         row.map(|(i, b)| self.parse(i as u64, b)).transpose()
     }
 
+    /// Access events with the given outcome, newest first, at most `limit`.
+    pub fn events(
+        &self,
+        outcome: super::entry::Outcome,
+        limit: usize,
+    ) -> Result<Vec<StoredEntry>, LogError> {
+        let rows: Vec<(i64, Vec<u8>)> = self.db(self
+            .conn
+            .prepare_cached(
+                "SELECT idx, entry FROM entries WHERE event IS NOT NULL ORDER BY idx DESC",
+            )
+            .and_then(|mut s| s.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect()))?;
+        let mut out = Vec::new();
+        for (idx, bytes) in rows {
+            let e = self.parse(idx as u64, bytes)?;
+            if matches!(&e.entry.body, super::entry::EntryBody::Access(a) if a.outcome == outcome) {
+                out.push(e);
+                if out.len() == limit {
+                    break;
+                }
+            }
+        }
+        Ok(out)
+    }
+
     /// An inclusion proof of entry `index` against the latest checkpoint.
     pub fn prove(&self, index: u64) -> Result<InclusionProof, LogError> {
         let note = self

@@ -26,12 +26,14 @@
 
 mod csv;
 mod parquet;
+mod records;
 mod tables;
 mod validate;
 
 use std::path::{Path, PathBuf};
 
 use crate::rows::TableRows;
+pub use records::{table_records, Record};
 use registers::{ColumnInfo, Municipalities, RegisterInfo, REGISTERS};
 
 /// The file formats tables are exchanged in.
