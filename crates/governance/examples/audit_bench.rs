@@ -30,6 +30,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let time = chrono::Utc::now();
     let t = Instant::now();
     let mut id = identity::SyntheticAllocator::new();
+    let mut sampled = Vec::new();
     for i in 0..n {
         let birth = chrono::NaiveDate::from_ymd_opt(1940, 1, 1).ok_or("date")?
             + chrono::Days::new(i % 25_000);
@@ -39,6 +40,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             identity::Sex::Male
         };
         let person = id.allocate(birth, sex)?;
+        if i % (n / 100).max(1) == 0 {
+            sampled.push(person);
+        }
         log.append(&Entry::new(
             time,
             EntryBody::Subject {
@@ -80,6 +84,21 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         merkle::verify_inclusion(&leaf, index, size, &path, &cp.root)?;
         ver.push(t.elapsed().as_secs_f64() * 1e6);
     }
+    let mut lookups = Vec::new();
+    for person in &sampled {
+        let t = Instant::now();
+        let found = log.entries_about(&p.of(person))?;
+        lookups.push(t.elapsed().as_secs_f64() * 1e3);
+        if found.is_empty() {
+            return Err(format!("no entries found for a sampled person at {size}").into());
+        }
+    }
+    lookups.sort_by(f64::total_cmp);
+    println!(
+        "per-person look-up (innsyn index) at {size} entries: median {:.2} ms over {} persons",
+        lookups[lookups.len() / 2],
+        lookups.len()
+    );
     gen.sort_by(f64::total_cmp);
     ver.sort_by(f64::total_cmp);
     println!(

@@ -381,7 +381,7 @@ fn erased_payloads_keep_the_log_verifiable() {
     conn.execute("DELETE FROM subjects", []).unwrap();
     assert!(!verify_ok(&log).ok());
     conn.execute(
-        "INSERT INTO subjects(subject, idx) VALUES (?1, 0)",
+        "INSERT INTO subjects(part, subject, idx) VALUES (0, ?1, 0)",
         [log.pseudonym(&id).index_key()],
     )
     .unwrap();

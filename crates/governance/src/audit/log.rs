@@ -28,6 +28,9 @@ use std::path::{Path, PathBuf};
 /// Hashes per stored chunk of one tree level.
 pub const CHUNK: u64 = 256;
 
+/// Entries per partition of the per-subject index.
+pub const PARTITION: u64 = 1 << 16;
+
 /// File name of the log in the data directory.
 pub const AUDIT_FILE: &str = "audit.sqlite";
 
@@ -147,9 +150,10 @@ CREATE TABLE IF NOT EXISTS entries(
     event BLOB
 );
 CREATE TABLE IF NOT EXISTS subjects(
+    part INTEGER NOT NULL,
     subject INTEGER NOT NULL,
     idx INTEGER NOT NULL,
-    PRIMARY KEY(subject, idx)
+    PRIMARY KEY(part, subject, idx)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS entries_event ON entries(event) WHERE event IS NOT NULL;
 CREATE TABLE IF NOT EXISTS hashes(
@@ -468,31 +472,36 @@ impl AuditLog {
                     .execute(rusqlite::params_from_iter(values))
                     .map_err(db)?;
             }
-            // The per-subject index takes random keys; inserted in key order, a batch touches
-            // each index page once instead of once per entry.
-            let mut keys: Vec<(i64, i64)> = pending
+            // The per-subject index is partitioned by entry position (PARTITION entries per
+            // part): random pseudonym keys then land in the newest part only, which stays in
+            // the page cache, instead of touching pages all over one ever-growing index (that
+            // made appends slow down with the log's size). A look-up probes each part.
+            let mut keys: Vec<(i64, i64, i64)> = pending
                 .iter()
                 .enumerate()
-                .filter_map(|(i, p)| p.subject.map(|s| (s, (self.size + i as u64) as i64)))
+                .filter_map(|(i, p)| {
+                    let idx = self.size + i as u64;
+                    p.subject.map(|s| ((idx / PARTITION) as i64, s, idx as i64))
+                })
                 .collect();
             keys.sort_unstable();
             let full = format!(
-                "INSERT INTO subjects(subject, idx) VALUES {}",
-                vec!["(?, ?)"; ROWS].join(", ")
+                "INSERT INTO subjects(part, subject, idx) VALUES {}",
+                vec!["(?, ?, ?)"; ROWS].join(", ")
             );
             for chunk in keys.chunks(ROWS) {
                 let sql = if chunk.len() == ROWS {
                     full.clone()
                 } else {
                     format!(
-                        "INSERT INTO subjects(subject, idx) VALUES {}",
-                        vec!["(?, ?)"; chunk.len()].join(", ")
+                        "INSERT INTO subjects(part, subject, idx) VALUES {}",
+                        vec!["(?, ?, ?)"; chunk.len()].join(", ")
                     )
                 };
                 let mut index = self.conn.prepare_cached(&sql).map_err(db)?;
                 index
                     .execute(rusqlite::params_from_iter(
-                        chunk.iter().flat_map(|(s, i)| [*s, *i]),
+                        chunk.iter().flat_map(|(p, s, i)| [*p, *s, *i]),
                     ))
                     .map_err(db)?;
             }
@@ -632,16 +641,21 @@ impl AuditLog {
 
     /// Every committed entry about one person (subject and decision entries), oldest first.
     pub fn entries_about(&self, subject: &Pseudonym) -> Result<Vec<StoredEntry>, LogError> {
-        let rows: Vec<(i64, Vec<u8>)> = self.db(self
-            .conn
-            .prepare_cached(
-                "SELECT e.idx, e.entry FROM subjects s JOIN entries e ON e.idx = s.idx \
-                 WHERE s.subject = ?1 ORDER BY s.idx",
-            )
-            .and_then(|mut s| {
-                s.query_map([subject.index_key()], |r| Ok((r.get(0)?, r.get(1)?)))?
-                    .collect()
-            }))?;
+        let parts = self.size.div_ceil(PARTITION) as i64;
+        let mut rows: Vec<(i64, Vec<u8>)> = Vec::new();
+        for part in 0..parts {
+            let found: Vec<(i64, Vec<u8>)> = self.db(self
+                .conn
+                .prepare_cached(
+                    "SELECT e.idx, e.entry FROM subjects s JOIN entries e ON e.idx = s.idx \
+                         WHERE s.part = ?1 AND s.subject = ?2 ORDER BY s.idx",
+                )
+                .and_then(|mut s| {
+                    s.query_map([part, subject.index_key()], |r| Ok((r.get(0)?, r.get(1)?)))?
+                        .collect()
+                }))?;
+            rows.extend(found);
+        }
         let want = subject.to_hex();
         let mut out = Vec::new();
         for (idx, bytes) in rows {

@@ -9,7 +9,7 @@
 
 use super::checkpoint::Checkpoint;
 use super::entry::{Entry, EntryBody};
-use super::log::{AuditLog, LogError, CHUNK};
+use super::log::{AuditLog, LogError, CHUNK, PARTITION};
 use super::merkle::{self, hex, parse_hex, Hash, MemoryTree};
 use crate::pseudonym::Pseudonym;
 use ed25519_dalek::VerifyingKey;
@@ -66,7 +66,7 @@ pub fn verify(
     let mut report = VerifyReport::default();
     let mut tree = MemoryTree::new();
     let mut referenced_payloads: Vec<Hash> = Vec::new();
-    let mut subject_index: Vec<(i64, i64)> = Vec::new();
+    let mut subject_index: Vec<(i64, i64, i64)> = Vec::new();
     {
         let mut stmt = conn
             .prepare("SELECT idx, entry, event FROM entries ORDER BY idx")
@@ -91,7 +91,11 @@ pub fn verify(
                 Ok(entry) => {
                     if let Some(subject) = entry.subject() {
                         match parse_hex(subject) {
-                            Some(h) => subject_index.push((Pseudonym(h).index_key(), idx)),
+                            Some(h) => subject_index.push((
+                                idx / PARTITION as i64,
+                                Pseudonym(h).index_key(),
+                                idx,
+                            )),
                             None => report
                                 .problem(format!("entry {idx}: the subject is not a pseudonym")),
                         }
@@ -128,10 +132,10 @@ pub fn verify(
     {
         subject_index.sort_unstable();
         let mut stmt = conn
-            .prepare("SELECT subject, idx FROM subjects ORDER BY subject, idx")
+            .prepare("SELECT part, subject, idx FROM subjects ORDER BY part, subject, idx")
             .map_err(db)?;
-        let stored: Vec<(i64, i64)> = stmt
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        let stored: Vec<(i64, i64, i64)> = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
             .map_err(db)?
             .collect::<Result<_, _>>()
             .map_err(db)?;
