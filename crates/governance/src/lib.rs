@@ -25,6 +25,7 @@ pub mod insight;
 pub mod keys;
 pub mod manifest;
 pub mod pseudonym;
+pub mod subjects;
 
 pub use access::{AccessError, AccessLayer, Delivery, ReadRequest, Scope};
 pub use manifest::{Manifest, Manifests};

@@ -140,6 +140,9 @@ pub struct Manifest {
     pub legal_basis: Vec<LegalBasis>,
     /// Data elements the purpose needs (names from [`elements::ELEMENTS`]).
     pub elements: Vec<String>,
+    /// Whose data the purpose needs (categories of data subjects, GDPR art. 30(1)(c)).
+    #[serde(default)]
+    pub subjects: crate::subjects::SubjectCategory,
     /// How long decisions and data read are kept, in years.
     pub retention_years: u32,
     /// Why that long, with the source.
