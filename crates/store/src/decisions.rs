@@ -300,12 +300,14 @@ pub struct CaseChange {
     pub result_changed: bool,
     /// The case had ended and is decided again.
     pub resumed: bool,
+    /// The new inputs, for changed cases (context for describing the changes).
+    pub inputs_after: Option<Json>,
 }
 
 /// What a batch did.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct BatchReport {
-    /// The batch row id (0 for a dry run).
+    /// The batch row id (0 for a dry run, or when nothing changed and nothing was written).
     pub batch_id: i64,
     /// Decisions handed in.
     pub decisions: usize,
@@ -883,6 +885,7 @@ impl<'a> BatchWriter<'a> {
             rules_changes: Vec::new(),
             result_changed: false,
             resumed: false,
+            inputs_after: None,
         };
         if let Some(p) = previous {
             let (id, version, status, amount) = (p.id, p.version, p.status, p.amount);
@@ -911,6 +914,7 @@ impl<'a> BatchWriter<'a> {
                     })?;
                 change.input_changes = diff_json(&old, &decision.inputs);
             }
+            change.inputs_after = Some(decision.inputs.clone());
             change.rules_changes = self.rules_changes(&rules_before)?;
             change.result_changed =
                 same_inputs && change.rules_changes.is_empty() && !change.resumed;
@@ -1063,6 +1067,7 @@ impl<'a> BatchWriter<'a> {
                 rules_changes: Vec::new(),
                 result_changed: false,
                 resumed: false,
+                inputs_after: None,
             };
             let explanation = serde_json::json!({
                 "ended": format!(
@@ -1108,7 +1113,11 @@ impl<'a> BatchWriter<'a> {
             .map_err(&db)?;
         let mut report = std::mem::take(&mut self.report);
         report.stored_rows = rows as u64;
-        if self.dry_run {
+        let wrote =
+            !(report.new.is_empty() && report.changed.is_empty() && report.ended.is_empty());
+        // Idempotence is strict: a batch that changes no case leaves no trace, not even its
+        // batch row, so the file is byte for byte what it was.
+        if self.dry_run || !wrote {
             self.tx.rollback().map_err(&db)?;
         } else {
             report.batch_id = self.batch_id;
@@ -1224,6 +1233,15 @@ mod tests {
         assert!(second.new.is_empty() && second.changed.is_empty() && second.ended.is_empty());
         assert_eq!(store.count().unwrap(), 3);
         assert_eq!(second.stored_rows, 3);
+        assert_eq!(
+            second.batch_id, 0,
+            "no batch row for a run that changed nothing"
+        );
+        let batches: i64 = store
+            .connection
+            .query_row("SELECT count(*) FROM batches", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(batches, 1);
         // Reopening reads the same history.
         drop(store);
         let store = DecisionStore::open(dir.path()).unwrap();
