@@ -41,6 +41,10 @@ pub const DECISIONS_FILE: &str = "decisions.sqlite";
 /// Schema version of the decision store.
 pub const DECISIONS_SCHEMA_VERSION: u32 = 1;
 
+/// Column order matters: SQLite reads a row's columns in order and spills long rows onto
+/// overflow pages, so the small columns a rerun compares (digests, status, version) come first
+/// and the large ones last; the explanation (about 10 kB of JSON per family) is stored
+/// Snappy-compressed (raw format), which makes it several times smaller.
 const DECISIONS_SCHEMA_1: &str = "
 CREATE TABLE rules_versions (
     rules_version TEXT PRIMARY KEY,
@@ -70,15 +74,15 @@ CREATE TABLE decisions (
     status TEXT NOT NULL,
     area TEXT NOT NULL,
     amount INTEGER,
-    result TEXT NOT NULL,
-    result_digest TEXT NOT NULL,
-    explanation TEXT NOT NULL,
-    inputs TEXT NOT NULL,
     inputs_digest TEXT NOT NULL,
+    result_digest TEXT NOT NULL,
     rules_version TEXT NOT NULL REFERENCES rules_versions(rules_version),
     data_version TEXT NOT NULL,
     decided_at TEXT NOT NULL,
     batch_id INTEGER NOT NULL REFERENCES batches(batch_id),
+    result TEXT NOT NULL,
+    inputs TEXT NOT NULL,
+    explanation BLOB NOT NULL,
     UNIQUE (service, period, case_key, version)
 );
 CREATE TABLE decision_subjects (
@@ -188,8 +192,11 @@ pub struct NewDecision {
     pub amount: Option<i64>,
     /// The result as JSON (amounts in whole NOK as integers).
     pub result: Json,
-    /// The explanation as JSON.
-    pub explanation: Json,
+    /// The explanation as JSON text. Text, not a [`Json`] tree: a service serialises its
+    /// explanations where it builds them (in parallel), and the store only compresses the bytes
+    /// of the few cases it writes; building and dropping about 10 kB of JSON tree per family on
+    /// the writing thread cost more than all the comparing on a county.
+    pub explanation: String,
     /// Exactly the inputs the decision used, as JSON; stored canonically and digested.
     pub inputs: Json,
     /// Everyone the decision is about (children and parents).
@@ -403,7 +410,7 @@ fn write_canonical(value: &Json, out: &mut String) {
                 if i > 0 {
                     out.push(',');
                 }
-                out.push_str(&Json::String(key.clone()).to_string());
+                write_string(key, out);
                 out.push(':');
                 write_canonical(&map[key], out);
             }
@@ -419,7 +426,16 @@ fn write_canonical(value: &Json, out: &mut String) {
             }
             out.push(']');
         }
+        Json::String(text) => write_string(text, out),
         scalar => out.push_str(&scalar.to_string()),
+    }
+}
+
+/// A JSON string literal, escaped as serde_json escapes it.
+fn write_string(text: &str, out: &mut String) {
+    // Writing into a String through serde_json cannot fail.
+    if let Ok(quoted) = serde_json::to_string(text) {
+        out.push_str(&quoted);
     }
 }
 
@@ -459,6 +475,39 @@ fn diff_into(
             before: a.cloned(),
             after: b.cloned(),
         }),
+    }
+}
+
+/// A decision with its canonical texts and digests computed (and its JSON trees dropped).
+struct Prepared {
+    case_key: String,
+    area: String,
+    status: DecisionStatus,
+    amount: Option<i64>,
+    subjects: Vec<NationalId>,
+    inputs: String,
+    inputs_digest: String,
+    result: String,
+    result_digest: String,
+    explanation: String,
+}
+
+impl Prepared {
+    fn new(d: NewDecision) -> Prepared {
+        let inputs = canonical_json(&d.inputs);
+        let result = canonical_json(&d.result);
+        Prepared {
+            inputs_digest: sha256_hex(inputs.as_bytes()),
+            result_digest: sha256_hex(result.as_bytes()),
+            inputs,
+            result,
+            case_key: d.case_key,
+            area: d.area,
+            status: d.status,
+            amount: d.amount,
+            subjects: sorted(&d.subjects),
+            explanation: d.explanation,
+        }
     }
 }
 
@@ -648,7 +697,7 @@ impl DecisionStore {
                 area: row.get(6).map_err(&db)?,
                 amount: row.get(7).map_err(&db)?,
                 result: json(8)?,
-                explanation: json(9)?,
+                explanation: unpack(&row.get::<_, Vec<u8>>(9).map_err(&db)?).map_err(corrupt)?,
                 inputs: json(10)?,
                 inputs_digest: row.get(11).map_err(&db)?,
                 rules_version: row.get(12).map_err(&db)?,
@@ -745,6 +794,20 @@ const INSERT_DECISION: &str = "INSERT INTO decisions (service, case_key, period,
     area, amount, result, result_digest, explanation, inputs, inputs_digest, rules_version,
     data_version, decided_at, batch_id)
     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)";
+
+/// The stored form of an explanation: its JSON text, Snappy-compressed.
+fn pack(explanation: &str) -> Vec<u8> {
+    snap::raw::Encoder::new()
+        .compress_vec(explanation.as_bytes())
+        .unwrap_or_default()
+}
+
+fn unpack(blob: &[u8]) -> Result<Json, String> {
+    let text = snap::raw::Decoder::new()
+        .decompress_vec(blob)
+        .map_err(|e| format!("explanation: {e}"))?;
+    serde_json::from_slice(&text).map_err(|e| format!("explanation: {e}"))
+}
 
 impl<'a> BatchWriter<'a> {
     fn new(
@@ -843,6 +906,40 @@ impl<'a> BatchWriter<'a> {
 
     /// Compares one decision with the stored history and appends a version if it differs.
     pub fn record(&mut self, decision: NewDecision) -> Result<(), DecisionStoreError> {
+        self.record_prepared(Prepared::new(decision))
+    }
+
+    /// [`record`](BatchWriter::record) for many decisions: the canonical texts and digests are
+    /// computed on every core (and the JSON trees dropped there), then compared and written in
+    /// order on this thread.
+    pub fn record_all(&mut self, decisions: Vec<NewDecision>) -> Result<(), DecisionStoreError> {
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let per_thread = decisions.len().div_ceil(threads).max(1);
+        let mut chunks: Vec<Vec<NewDecision>> = Vec::new();
+        let mut rest = decisions;
+        while rest.len() > per_thread {
+            let tail = rest.split_off(per_thread);
+            chunks.push(rest);
+            rest = tail;
+        }
+        chunks.push(rest);
+        let prepared: Vec<Vec<Prepared>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = chunks
+                .into_iter()
+                .map(|chunk| scope.spawn(move || chunk.into_iter().map(Prepared::new).collect()))
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                .collect()
+        });
+        for decision in prepared.into_iter().flatten() {
+            self.record_prepared(decision)?;
+        }
+        Ok(())
+    }
+
+    fn record_prepared(&mut self, decision: Prepared) -> Result<(), DecisionStoreError> {
         if decision.status == DecisionStatus::Ended {
             return Err(DecisionStoreError::EndedHandedIn {
                 case_key: decision.case_key,
@@ -856,15 +953,18 @@ impl<'a> BatchWriter<'a> {
             });
         }
         self.report.decisions += 1;
-        let inputs = canonical_json(&decision.inputs);
-        let inputs_digest = sha256_hex(inputs.as_bytes());
-        let result = canonical_json(&decision.result);
-        let result_digest = sha256_hex(result.as_bytes());
+        let Prepared {
+            inputs,
+            inputs_digest,
+            result,
+            result_digest,
+            ..
+        } = &decision;
         let previous = self.latest.get(&decision.case_key);
         if let Some(p) = previous {
             if p.status == decision.status
-                && p.inputs_digest == inputs_digest
-                && p.result_digest == result_digest
+                && p.inputs_digest == *inputs_digest
+                && p.result_digest == *result_digest
             {
                 self.report.unchanged += 1;
                 return Ok(());
@@ -874,7 +974,7 @@ impl<'a> BatchWriter<'a> {
             kind: ChangeKind::New,
             case_key: decision.case_key.clone(),
             area: decision.area.clone(),
-            subjects: sorted(&decision.subjects),
+            subjects: decision.subjects.clone(),
             version_before: None,
             version_after: 1,
             status_before: None,
@@ -890,13 +990,21 @@ impl<'a> BatchWriter<'a> {
         if let Some(p) = previous {
             let (id, version, status, amount) = (p.id, p.version, p.status, p.amount);
             let rules_before = p.rules_version.clone();
-            let same_inputs = p.inputs_digest == inputs_digest;
+            let same_inputs = p.inputs_digest == *inputs_digest;
             change.kind = ChangeKind::Changed;
             change.version_before = Some(version);
             change.version_after = version + 1;
             change.status_before = Some(status);
             change.amount_before = amount;
             change.resumed = status == DecisionStatus::Ended;
+            let parse = |text: &str, what: &str, id: i64| -> Result<Json, DecisionStoreError> {
+                serde_json::from_str(text).map_err(|e| DecisionStoreError::Corrupt {
+                    path: self.path.clone(),
+                    id,
+                    reason: format!("{what}: {e}"),
+                })
+            };
+            let after = parse(inputs, "new inputs", 0)?;
             if !change.resumed {
                 let old: String = self
                     .tx
@@ -906,30 +1014,23 @@ impl<'a> BatchWriter<'a> {
                         |row| row.get(0),
                     )
                     .map_err(self.db())?;
-                let old: Json =
-                    serde_json::from_str(&old).map_err(|e| DecisionStoreError::Corrupt {
-                        path: self.path.clone(),
-                        id,
-                        reason: format!("inputs: {e}"),
-                    })?;
-                change.input_changes = diff_json(&old, &decision.inputs);
+                change.input_changes = diff_json(&parse(&old, "inputs", id)?, &after);
             }
-            change.inputs_after = Some(decision.inputs.clone());
+            change.inputs_after = Some(after);
             change.rules_changes = self.rules_changes(&rules_before)?;
             change.result_changed =
                 same_inputs && change.rules_changes.is_empty() && !change.resumed;
         }
-        let explanation = serde_json::to_string(&decision.explanation).unwrap_or_default();
         let id = if self.dry_run {
             0
         } else {
             self.insert(
                 &change,
-                &result,
-                &result_digest,
-                &explanation,
-                &inputs,
-                &inputs_digest,
+                result,
+                result_digest,
+                &decision.explanation,
+                inputs,
+                inputs_digest,
             )?
         };
         self.latest.insert(
@@ -940,8 +1041,8 @@ impl<'a> BatchWriter<'a> {
                 status: decision.status,
                 area: decision.area,
                 amount: decision.amount,
-                inputs_digest,
-                result_digest,
+                inputs_digest: decision.inputs_digest,
+                result_digest: decision.result_digest,
                 rules_version: self.header.rules.version.clone(),
             },
         );
@@ -975,7 +1076,7 @@ impl<'a> BatchWriter<'a> {
             change.amount_after,
             result,
             result_digest,
-            explanation,
+            pack(explanation),
             inputs,
             inputs_digest,
             h.rules.version,
@@ -1202,7 +1303,7 @@ mod tests {
             status: DecisionStatus::Decided,
             amount: Some(fee),
             result: json!({"total_monthly_fee": fee}),
-            explanation: json!({"rule": "fee", "inputs": [income]}),
+            explanation: json!({"rule": "fee", "inputs": [income]}).to_string(),
             // Keys deliberately out of order: the digest must not depend on it.
             inputs: json!({"zone": "general", "income": {"amount": income, "year": 2022}}),
             subjects: subjects.iter().map(|&n| person(n)).collect(),
@@ -1226,9 +1327,10 @@ mod tests {
             .unwrap();
         assert_eq!((first.new.len(), first.unchanged), (3, 0));
         assert_eq!(store.count().unwrap(), 3);
-        let second = store
-            .record_batch(header(None, rules("3000")), batch())
-            .unwrap();
+        // The parallel path gives the same answer.
+        let mut writer = store.begin_batch(header(None, rules("3000"))).unwrap();
+        writer.record_all(batch()).unwrap();
+        let second = writer.finish().unwrap();
         assert_eq!(second.unchanged, 3);
         assert!(second.new.is_empty() && second.changed.is_empty() && second.ended.is_empty());
         assert_eq!(store.count().unwrap(), 3);
@@ -1369,9 +1471,9 @@ mod tests {
         next[0] = decision("a", "4601", 1, 0, &[1, 2]);
         next.push(decision("new", "4601", 1, 0, &[9]));
         next.push(decision("b", "4601", 1, 0, &[3]));
-        let err = store
-            .record_batch(header(None, rules("3000")), next)
-            .unwrap_err();
+        let mut writer = store.begin_batch(header(None, rules("3000"))).unwrap();
+        let err = writer.record_all(next).unwrap_err();
+        drop(writer);
         assert!(
             matches!(err, DecisionStoreError::DuplicateCase { ref case_key, .. } if case_key == "b"),
             "{err}"

@@ -57,8 +57,9 @@ pub struct DecisionRecord {
     /// The result: `decision_json` without the explanation trees, children with their full
     /// identity numbers.
     pub result: Json,
-    /// The explanation tree of every child and the findings.
-    pub explanation: Json,
+    /// The explanation tree of every child and the findings, as JSON text (serialised here, in
+    /// the parallel workers of [`decide_all_records`]).
+    pub explanation: String,
 }
 
 fn digest16(prefix: &str, ids: &[NationalId]) -> String {
@@ -206,7 +207,8 @@ pub fn decision_record(family: &FamilyDecision, unit: &FamilyUnit, inputs: Json)
         explanation: json!({
             "children": explanations,
             "reasons": decision.outcome.findings(),
-        }),
+        })
+        .to_string(),
     }
 }
 

@@ -762,9 +762,7 @@ fn run_decide(
             records.push(record);
         }
         let started = std::time::Instant::now();
-        for record in records {
-            writer.record(new_decision(record))?;
-        }
+        writer.record_all(records.into_iter().map(new_decision).collect())?;
         store_seconds += started.elapsed().as_secs_f64();
         for family in &decisions {
             let decision = &family.decision;
