@@ -584,6 +584,24 @@ fn service_reads_are_logged_visible_in_innsyn_and_verifiable() {
         && a["purpose"] == "redusert-foreldrebetaling"
         && a["outcome"] == "allowed"
         && a["proof"]["path"].as_array().is_some_and(|p| !p.is_empty())));
+    // The fee decision about the child: from the decision store, and as a logged receipt.
+    assert!(
+        report["decisions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["service"] == "S1" && d["period"] == "2024-03"),
+        "{}",
+        report["decisions"]
+    );
+    assert!(
+        report["decision_receipts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["receipt"]["period"] == "2024-03"
+                && r["proof"]["tree_size"].as_u64() > Some(0))
+    );
     let html = std::fs::read_to_string(out_dir.join("innsyn.html")).unwrap();
     assert!(
         html.contains("Bruk av opplysningene dine") && html.contains("redusert-foreldrebetaling")
@@ -606,4 +624,181 @@ fn service_reads_are_logged_visible_in_innsyn_and_verifiable() {
     let (code, out, _) = run(&["audit", "verify"]);
     assert_eq!(code, Some(1), "{out}");
     assert!(out.contains("FAILED"), "{out}");
+}
+
+/// The first enrolment in `csv` (enrolments.csv) active on 2024-03-01 with more than 30 weekly
+/// hours: (child id, the whole row).
+fn enrolment_to_change(csv: &str) -> (String, Vec<String>) {
+    csv.lines()
+        .skip(1)
+        .map(|l| l.split(',').map(String::from).collect::<Vec<_>>())
+        .find(|f| {
+            f[4].as_str() <= "2024-02-01"
+                && (f[5].is_empty() || f[5].as_str() >= "2024-03-01")
+                && f[3].parse::<u32>().unwrap() > 30
+        })
+        .map(|f| (f[0].clone(), f))
+        .expect("an enrolment active in March 2024")
+}
+
+#[test]
+fn kindergarten_decide_stores_decisions_idempotently_and_reports_who_changed_and_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let gen = mulighetsrom(
+        dir.path(),
+        &["generate", "--municipality", "4632", "--seed", "7"],
+    );
+    assert_eq!(gen.status.code(), Some(0), "{}", stderr(&gen));
+    let decide = |report: &str| {
+        let out = mulighetsrom(
+            dir.path(),
+            &[
+                "kindergarten",
+                "decide",
+                "--municipality",
+                "4632",
+                "--month",
+                "2024-03",
+                "--report",
+                report,
+            ],
+        );
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        let json: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(dir.path().join(report)).unwrap())
+                .unwrap();
+        (stdout(&out), json)
+    };
+
+    let (out, first) = decide("first.json");
+    let n = first["decisions"].as_u64().unwrap();
+    assert!(n > 20, "{out}");
+    assert_eq!(first["new"], n);
+    assert!(
+        out.contains(&format!(
+            "{n} decisions: {n} new, 0 unchanged, 0 changed, 0 ended"
+        )),
+        "{out}"
+    );
+    assert!(dir.path().join("data/decisions.sqlite").exists());
+
+    // Unchanged registers and rules: nothing changes, nothing is written.
+    let (out, second) = decide("second.json");
+    assert!(
+        out.contains(&format!(
+            "{n} decisions: 0 new, {n} unchanged, 0 changed, 0 ended"
+        )),
+        "{out}"
+    );
+    assert_eq!(second["changed"], 0);
+    assert_eq!(second["stored_rows"], first["stored_rows"]);
+    assert_eq!(second["stored_rows"], n);
+
+    // A register change: one child gets a new place of 30 hours from February.
+    let export = mulighetsrom(dir.path(), &["export", "csv", "--tables", "enrolments"]);
+    assert_eq!(export.status.code(), Some(0), "{}", stderr(&export));
+    let csv = std::fs::read_to_string(dir.path().join("csv/enrolments.csv")).unwrap();
+    let (child, mut row) = enrolment_to_change(&csv);
+    let hours_before = row[3].clone();
+    row[3] = "30".into();
+    row[4] = "2024-02-01".into();
+    std::fs::write(
+        dir.path().join("change.csv"),
+        format!("{}\n{}\n", csv.lines().next().unwrap(), row.join(",")),
+    )
+    .unwrap();
+    let import = mulighetsrom(dir.path(), &["import", "enrolments", "change.csv"]);
+    assert_eq!(import.status.code(), Some(0), "{}", stderr(&import));
+
+    // A dry run reports the change and stores nothing.
+    let dry = mulighetsrom(
+        dir.path(),
+        &[
+            "kindergarten",
+            "decide",
+            "--municipality",
+            "4632",
+            "--month",
+            "2024-03",
+            "--dry-run",
+        ],
+    );
+    assert!(
+        stdout(&dry).contains("DRY RUN, nothing stored:") && stdout(&dry).contains("1 changed"),
+        "{}",
+        stdout(&dry)
+    );
+
+    let (out, third) = decide("third.json");
+    assert_eq!(third["changed"], 1, "{out}");
+    assert_eq!(third["new"], 0);
+    assert_eq!(third["ended"], 0);
+    assert_eq!(third["unchanged"].as_u64().unwrap(), n - 1);
+    assert_eq!(third["stored_rows"].as_u64().unwrap(), n + 1);
+    let case = &third["cases"][0];
+    assert_eq!(case["kind"], "changed");
+    assert!(
+        case["subjects"]
+            .as_array()
+            .unwrap()
+            .contains(&child.clone().into()),
+        "the report names the family of {child}: {case}"
+    );
+    assert_eq!(
+        (
+            case["version_before"].clone(),
+            case["version_after"].clone()
+        ),
+        (1.into(), 2.into())
+    );
+    let field = format!("children.{child}.place.weekly_hours");
+    let changed_hours = case["input_changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["field"] == field.as_str())
+        .unwrap_or_else(|| panic!("{field} in {case}"));
+    assert_eq!(changed_hours["before"].to_string(), hours_before);
+    assert_eq!(changed_hours["after"], 30);
+    let reasons = case["reasons"].to_string();
+    assert!(
+        reasons.contains(&format!("{hours_before} → 30")),
+        "{reasons}"
+    );
+    assert!(
+        case["reasons_nb"].to_string().contains("oppholdstid i uka"),
+        "{case}"
+    );
+    assert!(
+        out.contains("1 changed") && out.contains(&format!("{hours_before} → 30")),
+        "{out}"
+    );
+    assert!(
+        !out.contains(&child),
+        "identity numbers are masked on the terminal: {out}"
+    );
+
+    // Rerunning after the change is idempotent again.
+    let (_, fourth) = decide("fourth.json");
+    assert_eq!(fourth["changed"], 0);
+    assert_eq!(fourth["stored_rows"], third["stored_rows"]);
+
+    // The history of the child: two versions of its family's decision, newest first.
+    let history = mulighetsrom(
+        dir.path(),
+        &["kindergarten", "history", "--child", &child, "--json"],
+    );
+    assert_eq!(history.status.code(), Some(0), "{}", stderr(&history));
+    let versions: serde_json::Value = serde_json::from_str(&stdout(&history)).unwrap();
+    let versions = versions.as_array().unwrap();
+    assert_eq!(versions.len(), 2, "{versions:?}");
+    assert_eq!(versions[0]["version"], 2);
+    assert_eq!(versions[1]["version"], 1);
+    assert_ne!(versions[0]["data_version"], versions[1]["data_version"]);
+    let table = mulighetsrom(dir.path(), &["kindergarten", "history", "--person", &child]);
+    assert!(
+        stdout(&table).contains("2 stored decisions about"),
+        "{}",
+        stdout(&table)
+    );
 }

@@ -218,6 +218,11 @@ impl AccessLayer {
         Ok(self.store.counts()?.total() == 0)
     }
 
+    /// The version of the stored registers (generation and imports), recorded with decisions.
+    pub fn data_version(&self) -> Result<String, AccessError> {
+        Ok(self.store.data_version()?)
+    }
+
     /// Drops the in-memory copy of the registers (after an import or regeneration).
     pub fn reload(&mut self) {
         self.loaded = None;

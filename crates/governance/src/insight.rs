@@ -76,6 +76,20 @@ pub struct AccessView {
     pub event_proof: InclusionProof,
 }
 
+/// A decision recorded in the audit log: the receipt and its proof.
+#[derive(Clone, Debug, Serialize)]
+pub struct DecisionReceipt {
+    /// When it was logged.
+    pub time: String,
+    /// The service.
+    pub service: String,
+    /// The receipt (case, period, version, status, amount, versions of rules and data), or
+    /// `null` if it has been erased.
+    pub receipt: Option<serde_json::Value>,
+    /// Inclusion proof of the log entry.
+    pub proof: InclusionProof,
+}
+
 /// The whole report.
 #[derive(Clone, Debug, Serialize)]
 pub struct InsightReport {
@@ -91,6 +105,8 @@ pub struct InsightReport {
     pub registers: Vec<RegisterSection>,
     /// Decisions, as the deployment's decision store holds them.
     pub decisions: Vec<serde_json::Value>,
+    /// Decisions as recorded in the audit log, oldest first, each with a proof.
+    pub decision_receipts: Vec<DecisionReceipt>,
     /// Every access, oldest first.
     pub accesses: Vec<AccessView>,
 }
@@ -152,7 +168,26 @@ pub fn build(
     let log = access.log();
     let checkpoint = log.latest_checkpoint()?.unwrap_or_default();
     let mut accesses = Vec::new();
+    let mut decision_receipts = Vec::new();
     for entry in log.entries_about(&log.pseudonym(&person))? {
+        if let EntryBody::Decision {
+            service, payload, ..
+        } = &entry.entry.body
+        {
+            let receipt = match parse_hex(payload) {
+                Some(h) => log
+                    .payload(&h)?
+                    .and_then(|bytes| serde_json::from_slice(&bytes).ok()),
+                None => None,
+            };
+            decision_receipts.push(DecisionReceipt {
+                time: entry.entry.time.clone(),
+                service: service.clone(),
+                receipt,
+                proof: log.prove(entry.index)?,
+            });
+            continue;
+        }
         let EntryBody::Subject { event, .. } = &entry.entry.body else {
             continue;
         };
@@ -193,6 +228,7 @@ pub fn build(
         verifier_key,
         registers: sections,
         decisions,
+        decision_receipts,
         accesses,
     })
 }
@@ -312,6 +348,31 @@ pub fn to_html(report: &InsightReport, lang: Lang) -> String {
             ));
         }
     }
+    if !report.decision_receipts.is_empty() {
+        h.push_str(&format!(
+            "<p>{} {}</p>\n<ul>\n",
+            report.decision_receipts.len(),
+            t(
+                "vedtak er også ført i den manipulasjonssikre loggen, med bevis:",
+                "decisions are also recorded in the tamper-evident log, with proofs:"
+            )
+        ));
+        for r in &report.decision_receipts {
+            let summary = r.receipt.as_ref().map_or_else(
+                || t("kvittering slettet", "receipt erased").to_owned(),
+                decision_summary,
+            );
+            h.push_str(&format!(
+                "<li>{} {} — {} ({} #{})</li>\n",
+                esc(&r.time),
+                esc(&r.service),
+                esc(&summary),
+                t("oppføring", "entry"),
+                r.proof.index
+            ));
+        }
+        h.push_str("</ul>\n");
+    }
     h.push_str(&format!(
         "<h2>{}</h2>\n<table><thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>\n",
         t("Bruk av opplysningene dine", "Use of your data"),
@@ -365,8 +426,13 @@ pub fn to_html(report: &InsightReport, lang: Lang) -> String {
 
 fn decision_summary(d: &serde_json::Value) -> String {
     let field = |k: &str| d.get(k).and_then(|v| v.as_str()).unwrap_or("").to_owned();
+    let amount = d
+        .get("amount")
+        .and_then(|v| v.as_i64())
+        .map(|a| format!(", {a} kr/mnd"))
+        .unwrap_or_default();
     format!(
-        "{} {} {}",
+        "{} {} {}{amount}",
         field("service"),
         field("period"),
         field("status")

@@ -18,6 +18,11 @@
 //! and leaves the store exactly as it was, so an interrupted or repeated import can be rerun
 //! without creating duplicates.
 //!
+//! * [`DecisionStore`], the decisions the services make (`data/decisions.sqlite`, outside the
+//!   register generations so that it survives regeneration): append-only versions per case with
+//!   explanation, canonical inputs and their digest, rules and data versions, and a subject index
+//!   for "every decision about this person".
+//!
 //! **Must not depend on:** the terminal, HTTP, or any service crate.
 //!
 //! ```
@@ -28,9 +33,16 @@
 //! ```
 #![deny(missing_docs)]
 
+mod decisions;
 mod exchange;
 mod rows;
 mod sqlite;
+
+pub use decisions::{
+    canonical_json, diff_json, sha256_hex, BatchHeader, BatchReport, BatchWriter, CaseChange,
+    ChangeKind, DecisionStatus, DecisionStore, DecisionStoreError, InputChange, NewDecision,
+    RulesFileChange, RulesVersion, StoredDecision, DECISIONS_FILE, DECISIONS_SCHEMA_VERSION,
+};
 
 pub use exchange::*;
 pub use rows::{TableRows, TableSlice, TABLES};
@@ -118,6 +130,11 @@ pub trait RegisterStore {
 
     /// Row counts per table.
     fn counts(&self) -> Result<RegisterCounts, StoreError>;
+
+    /// The version of the stored data, e.g. `store-3/imports-2`: the generation written by the
+    /// last `replace_all` and the number of imports since. Decisions record it, so a decision
+    /// names the data it was made from.
+    fn data_version(&self) -> Result<String, StoreError>;
 
     /// Metadata about the stored population.
     fn metadata(&self) -> Result<StoreMetadata, StoreError>;

@@ -219,7 +219,7 @@ fn io_error(path: &Path) -> impl Fn(std::io::Error) -> StoreError + '_ {
     }
 }
 
-fn db_error(path: &Path) -> impl Fn(rusqlite::Error) -> StoreError + '_ {
+pub(crate) fn db_error(path: &Path) -> impl Fn(rusqlite::Error) -> StoreError + '_ {
     move |source| StoreError::Database {
         path: path.to_path_buf(),
         source,
@@ -915,6 +915,14 @@ impl RegisterStore for SqliteStore {
         let tx = self.connection.transaction().map_err(&db)?;
         // On error the transaction is dropped and rolled back: the store is unchanged.
         let n = insert(&tx, rows.as_slice(), &path, 64)?;
+        // Every import is a new data version (see `data_version`); counted in the same
+        // transaction as the rows.
+        tx.execute(
+            "INSERT INTO meta VALUES ('imports', '1')
+             ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1",
+            [],
+        )
+        .map_err(&db)?;
         tx.commit().map_err(db)?;
         Ok(n)
     }
@@ -930,6 +938,23 @@ impl RegisterStore for SqliteStore {
             tables.push((table, n as usize));
         }
         Ok(RegisterCounts { tables })
+    }
+
+    fn data_version(&self) -> Result<String, StoreError> {
+        let imports: Option<String> = self.db(self
+            .connection
+            .query_row("SELECT value FROM meta WHERE key = 'imports'", [], |row| {
+                row.get(0)
+            })
+            .optional())?;
+        let generation = self
+            .generation
+            .file_name()
+            .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+        Ok(format!(
+            "{generation}/imports-{}",
+            imports.as_deref().unwrap_or("0")
+        ))
     }
 
     fn metadata(&self) -> Result<StoreMetadata, StoreError> {

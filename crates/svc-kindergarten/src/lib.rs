@@ -16,7 +16,9 @@
 //! [`fee_amounts`] (amounts only, columnar, the same amounts), with [`BatchOptions`]; reform
 //! simulation with [`Reform`] + [`simulate`] → [`SimulationReport`] (CSV, JSON, SVG); S2, the
 //! opt-in mid-year re-assessment from a-ordningen income, with [`ReassessmentRules`] and
-//! [`compare_s1_s2`].
+//! [`compare_s1_s2`]; for a decision store, [`decide_all_records`] → [`DecisionRecord`] (case
+//! key, subjects, the exact inputs, result, explanation), [`rule_files`] (the rules version) and
+//! [`describe_input_changes`] (why a case changed, in bokmål or English).
 //!
 //! Why resolve parameters per date: a month's decisions for all of Norway share one date, so
 //! every parameter is looked up once and households are evaluated on plain integers, in parallel
@@ -48,6 +50,7 @@ mod case;
 mod family;
 mod fee;
 mod letter;
+mod record;
 mod s2;
 mod simulation;
 mod zones;
@@ -67,6 +70,10 @@ pub use fee::{
     ZoneInput, REF_INCOME_CAP, REF_KJERNETID, REF_MAKSPRIS, REF_PART_TIME, REF_SIBLING,
 };
 pub use letter::{render_letter, render_letter_to, Lang};
+pub use record::{
+    case_key, decide_all_records, decision_inputs, decision_record, describe_input_changes,
+    rule_files, DecisionRecord, RULES_LABEL, SERVICE,
+};
 pub use s2::{
     compare_s1_s2, decide_family_s2, reassess, s2_incomes, DataElement, MonthlyIndex, Reassessment,
     ReassessmentRules, S1S2Comparison, S2Incomes, REF_REASSESSMENT,

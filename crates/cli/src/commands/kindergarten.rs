@@ -10,10 +10,15 @@ use rules::{Parameters, Severity};
 use std::collections::BTreeMap;
 use std::io::{BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
+use store::{
+    BatchHeader, BatchReport, CaseChange, ChangeKind, DecisionStatus, DecisionStore, NewDecision,
+    RulesVersion, StoredDecision,
+};
 use svc_kindergarten::{
-    compare_s1_s2, decide_all, decision_json, fee_for_case, income_year, render_letter_to,
-    simulate, BatchOptions, FeeColumns, FeeRules, Lang, MonthlyIndex, ReassessmentRules, Reform,
-    RegisterIndex, Zones,
+    compare_s1_s2, decide_all, decide_all_records, decision_json, describe_input_changes,
+    fee_for_case, income_year, render_letter_to, rule_files, simulate, BatchOptions,
+    DecisionRecord, FeeColumns, FeeRules, Lang, MonthlyIndex, ReassessmentRules, Reform,
+    RegisterIndex, Zones, RULES_LABEL, SERVICE,
 };
 
 /// Arguments of `kindergarten`.
@@ -36,9 +41,19 @@ enum Command {
     /// (`price_zone` optional; `household_income` null = unknown → manual handling).
     Fee(FeeArgs),
     /// Decide the fee of every child with a kindergarten place in the stored population for one
-    /// month, from the registers, with explanations; print a summary and optionally write every
-    /// decision as JSON lines.
+    /// month, from the registers, with explanations, and store the decisions in the data
+    /// directory's decision store (decisions.sqlite): a rerun with unchanged registers and rules
+    /// stores nothing; after register changes it stores a new version of exactly the changed
+    /// cases and reports who changed and why. Optionally write every decision as JSON lines.
+    ///
+    /// Example: `mulighetsrom kindergarten decide --municipality 4601 --month 2024-03
+    /// --report changes.json`
     Decide(DecideArgs),
+    /// Every stored decision about a person (child or parent), newest first, from the decision
+    /// store: period, version, status, fee, when, and the data and rules versions used.
+    ///
+    /// Example: `mulighetsrom kindergarten history --person 17912099997`
+    History(HistoryArgs),
     /// Simulate a reform (a YAML file overriding legal parameters, see law/reforms/): parent
     /// payments and public cost before and after, per municipality and by income decile, as CSV,
     /// JSON and SVG charts.
@@ -126,6 +141,23 @@ struct DecideArgs {
     /// each such decision, instead of manual handling (the sentralitet 5–6 list is not sourced).
     #[arg(long)]
     assume_general_where_unknown: bool,
+    /// Compare with the decision store and report what would change, without storing anything.
+    #[arg(long)]
+    dry_run: bool,
+    /// Write the change report (new, changed and ended cases with subjects, fees before and
+    /// after, and reasons) as JSON. It holds identity numbers: keep it like register data.
+    #[arg(long, value_name = "FILE")]
+    report: Option<PathBuf>,
+}
+
+#[derive(clap::Args, Debug)]
+struct HistoryArgs {
+    /// The person's identity number (11 digits): a child or a parent.
+    #[arg(long, visible_alias = "child", value_name = "ID")]
+    person: String,
+    /// Print the stored decisions (result, explanation, inputs) as JSON instead of a table.
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(clap::Args, Debug)]
@@ -193,7 +225,14 @@ pub fn run(data: &Path, args: Args) -> anyhow::Result<Outcome> {
             println!("{}", serde_json::to_string_pretty(&result)?);
             Ok(Outcome::Success)
         }
-        Command::Decide(decide) => run_decide(data, &parameters, &zones, decide),
+        Command::Decide(decide) => {
+            let zone_file = law.join("zones/kindergarten-price-zones.yaml");
+            let files = rule_files(&parameters, &zone_file)
+                .with_context(|| format!("reading the rule files in {}", law.display()))?;
+            let rules_version = RulesVersion::new(RULES_LABEL, files);
+            run_decide(data, &parameters, &zones, rules_version, decide)
+        }
+        Command::History(history) => run_history(data, history),
         Command::Simulate(simulation) => {
             run_simulate(data, &parameters, &zones, &municipalities, simulation)
         }
@@ -212,7 +251,7 @@ fn run_compare(
     let rules = FeeRules::resolve(parameters, date)?;
     let reassessment = ReassessmentRules::resolve(parameters, date)?;
     let year = income_year(parameters, date)?;
-    let registers = load_registers(data, "A1", args.population.municipality.as_deref())?;
+    let (registers, _) = load_registers(data, "A1", args.population.municipality.as_deref())?;
     let (_, families) =
         selected_families(&registers, date, args.population.municipality.as_deref())?;
     let index = RegisterIndex::new(&registers);
@@ -329,13 +368,14 @@ fn parse_municipality(
     Ok(number)
 }
 
-/// The register data `service` may read, through the access layer: one municipality's
-/// residents and their parents and partners when `--municipality` is given, else everyone.
+/// The register data `service` may read, through the access layer, and the version of the
+/// stored registers it came from: one municipality's residents and their parents and partners
+/// when `--municipality` is given, else everyone (within the manifest's category of subjects).
 fn load_registers(
     data: &Path,
     service: &str,
     municipality: Option<&str>,
-) -> anyhow::Result<Registers> {
+) -> anyhow::Result<(Registers, String)> {
     let scope = match municipality {
         Some(text) => governance::Scope::Municipality(
             text.parse()
@@ -344,6 +384,294 @@ fn load_registers(
         None => governance::Scope::All,
     };
     super::read_for_service(data, service, scope)
+}
+
+fn open_decisions(data: &Path) -> anyhow::Result<DecisionStore> {
+    DecisionStore::open(data).with_context(|| {
+        format!(
+            "cannot open the decision store in {} (choose another directory with --data DIR or MULIGHETSROM_DATA)",
+            data.display()
+        )
+    })
+}
+
+/// A family's record in the store's terms.
+fn new_decision(record: DecisionRecord) -> NewDecision {
+    NewDecision {
+        case_key: record.case_key,
+        area: record.municipality.to_string(),
+        status: DecisionStatus::from_code(record.status).unwrap_or(DecisionStatus::ManualHandling),
+        amount: record.amount,
+        result: record.result,
+        explanation: record.explanation,
+        inputs: record.inputs,
+        subjects: record.subjects,
+    }
+}
+
+fn fee_text(amount: Option<i64>, status: Option<DecisionStatus>) -> String {
+    match (amount, status) {
+        (Some(a), _) => format!("{} NOK", thousands(a)),
+        (None, Some(DecisionStatus::ManualHandling)) => "manual handling".to_string(),
+        (None, Some(DecisionStatus::Ended)) => "ended".to_string(),
+        _ => "–".to_string(),
+    }
+}
+
+/// Why a case changed, in English or bokmål: inputs, status, rules.
+fn reasons(change: &CaseChange, lang: Lang) -> Vec<String> {
+    let en = lang == Lang::En;
+    let mut out = Vec::new();
+    match change.kind {
+        ChangeKind::New => out.push(if en { "new case" } else { "ny sak" }.to_string()),
+        ChangeKind::Ended => out.push(
+            if en {
+                "no child of the family has a place any more (or the family moved out of the area)"
+            } else {
+                "ingen barn i familien har plass lenger (eller familien har flyttet ut av området)"
+            }
+            .to_string(),
+        ),
+        ChangeKind::Changed => {
+            if change.resumed {
+                out.push(
+                    if en {
+                        "case resumed after it had ended"
+                    } else {
+                        "saken er tatt opp igjen etter at den var avsluttet"
+                    }
+                    .to_string(),
+                );
+            }
+            let after = change.inputs_after.clone().unwrap_or_default();
+            out.extend(describe_input_changes(
+                change
+                    .input_changes
+                    .iter()
+                    .map(|c| (c.path.as_slice(), c.before.as_ref(), c.after.as_ref())),
+                &after,
+                lang,
+            ));
+            if change.status_before != Some(change.status_after) {
+                let code = |s: Option<DecisionStatus>| s.map_or("–", |s| s.code());
+                out.push(format!(
+                    "status {} → {}",
+                    code(change.status_before),
+                    code(Some(change.status_after))
+                ));
+            }
+            for file in &change.rules_changes {
+                out.push(if en {
+                    format!("rules changed: {}", file.file)
+                } else {
+                    format!("regelverket er endret: {}", file.file)
+                });
+            }
+            if change.result_changed {
+                out.push(
+                    if en {
+                        "the result differs with the same inputs and rules (a changed program)"
+                    } else {
+                        "resultatet er endret med samme opplysninger og regler (endret program)"
+                    }
+                    .to_string(),
+                );
+            }
+        }
+    }
+    out
+}
+
+fn change_json(change: &CaseChange) -> serde_json::Value {
+    let kind = match change.kind {
+        ChangeKind::New => "new",
+        ChangeKind::Changed => "changed",
+        ChangeKind::Ended => "ended",
+    };
+    serde_json::json!({
+        "kind": kind,
+        "case_key": change.case_key,
+        "area": change.area,
+        "subjects": change.subjects.iter().map(|id| id.expose()).collect::<Vec<_>>(),
+        "version_before": change.version_before,
+        "version_after": change.version_after,
+        "status_before": change.status_before.map(|s| s.code()),
+        "status_after": change.status_after.code(),
+        "fee_before": change.amount_before,
+        "fee_after": change.amount_after,
+        "reasons": reasons(change, Lang::En),
+        "reasons_nb": reasons(change, Lang::Nb),
+        "input_changes": change.input_changes.iter().map(|c| serde_json::json!({
+            "field": c.path.join("."),
+            "before": c.before,
+            "after": c.after,
+        })).collect::<Vec<_>>(),
+        "rules_changes": change.rules_changes.iter().map(|c| serde_json::json!({
+            "file": c.file,
+            "before": c.before,
+            "after": c.after,
+        })).collect::<Vec<_>>(),
+    })
+}
+
+fn report_json(
+    header: &BatchHeader,
+    report: &BatchReport,
+    dry_run: bool,
+    store_seconds: f64,
+) -> serde_json::Value {
+    serde_json::json!({
+        "service": header.service,
+        "period": header.period,
+        "area": header.area,
+        "dry_run": dry_run,
+        "batch_id": report.batch_id,
+        "rules_version": header.rules.version,
+        "data_version": header.data_version,
+        "decided_at": header.decided_at,
+        "decisions": report.decisions,
+        "new": report.new.len(),
+        "unchanged": report.unchanged,
+        "changed": report.changed.len(),
+        "ended": report.ended.len(),
+        "stored_rows": report.stored_rows,
+        "store_seconds": store_seconds,
+        "cases": report.changed.iter().chain(&report.ended).chain(&report.new)
+            .map(change_json).collect::<Vec<_>>(),
+    })
+}
+
+/// Prints the store summary and the changed and ended cases with reasons (at most `limit`).
+fn print_store_report(
+    path: &Path,
+    report: &BatchReport,
+    dry_run: bool,
+    seconds: f64,
+    limit: usize,
+) {
+    println!(
+        "{}{} decisions: {} new, {} unchanged, {} changed, {} ended ({}; {} rows in {}, {seconds:.1} s)",
+        if dry_run { "DRY RUN, nothing stored: " } else { "" },
+        thousands(report.decisions as i64),
+        thousands(report.new.len() as i64),
+        thousands(report.unchanged as i64),
+        thousands(report.changed.len() as i64),
+        thousands(report.ended.len() as i64),
+        if dry_run {
+            "compared".to_string()
+        } else if report.batch_id == 0 {
+            "nothing to store".to_string()
+        } else {
+            format!("stored as batch {}", report.batch_id)
+        },
+        thousands(report.stored_rows as i64),
+        path.display(),
+    );
+    // On a first run every case is new; listing them says nothing.
+    let first_run = report.unchanged == 0 && report.changed.is_empty() && report.ended.is_empty();
+    let mut listed: Vec<&CaseChange> = report.changed.iter().chain(&report.ended).collect();
+    if !first_run {
+        listed.extend(&report.new);
+    }
+    for change in listed.iter().take(limit) {
+        let kind = match change.kind {
+            ChangeKind::New => "new",
+            ChangeKind::Changed => "changed",
+            ChangeKind::Ended => "ended",
+        };
+        println!(
+            "  {kind} {} ({}, {}): fee {} → {}: {}",
+            change.case_key,
+            change.area,
+            change
+                .subjects
+                .iter()
+                .map(|s| s.to_string())
+                .collect::<Vec<_>>()
+                .join(" "),
+            fee_text(change.amount_before, change.status_before),
+            fee_text(change.amount_after, Some(change.status_after)),
+            reasons(change, Lang::En).join("; ")
+        );
+    }
+    if listed.len() > limit {
+        println!(
+            "  … and {} more (--report FILE.json lists them all)",
+            thousands((listed.len() - limit) as i64)
+        );
+    }
+}
+
+fn run_history(data: &Path, args: HistoryArgs) -> anyhow::Result<Outcome> {
+    let person: identity::NationalId = args
+        .person
+        .parse()
+        .map_err(|e| anyhow::anyhow!("--person: {e}"))?;
+    let store = open_decisions(data)?;
+    let decisions = store.decisions_about(&person)?;
+    if args.json {
+        let list: Vec<serde_json::Value> = decisions.iter().map(stored_json).collect();
+        println!("{}", serde_json::to_string_pretty(&list)?);
+        return Ok(Outcome::Success);
+    }
+    if decisions.is_empty() {
+        println!(
+            "No stored decisions about {person} in {}",
+            store.path().display()
+        );
+        return Ok(Outcome::Success);
+    }
+    println!(
+        "{} stored decisions about {person}, newest first ({}):\n",
+        decisions.len(),
+        store.path().display()
+    );
+    let mut rows = vec![vec![
+        "service".to_string(),
+        "period".into(),
+        "case".into(),
+        "version".into(),
+        "status".into(),
+        "fee / month".into(),
+        "decided at".into(),
+        "data".into(),
+        "rules".into(),
+    ]];
+    for d in &decisions {
+        rows.push(vec![
+            d.service.clone(),
+            d.period.clone(),
+            d.case_key.clone(),
+            d.version.to_string(),
+            d.status.code().to_string(),
+            fee_text(d.amount, Some(d.status)),
+            d.decided_at.clone(),
+            d.data_version.clone(),
+            d.rules_version.chars().take(12).collect(),
+        ]);
+    }
+    println!("{}", table(&rows));
+    Ok(Outcome::Success)
+}
+
+fn stored_json(d: &StoredDecision) -> serde_json::Value {
+    serde_json::json!({
+        "service": d.service,
+        "case_key": d.case_key,
+        "period": d.period,
+        "version": d.version,
+        "status": d.status.code(),
+        "area": d.area,
+        "amount": d.amount,
+        "decided_at": d.decided_at,
+        "data_version": d.data_version,
+        "rules_version": d.rules_version,
+        "inputs_digest": d.inputs_digest,
+        "subjects": d.subjects.iter().map(|s| s.expose()).collect::<Vec<_>>(),
+        "result": d.result,
+        "explanation": d.explanation,
+        "inputs": d.inputs,
+    })
 }
 
 /// The `--municipality` option (when given) and the family units living there (or everywhere)
@@ -386,14 +714,33 @@ fn run_decide(
     data: &Path,
     parameters: &Parameters,
     zones: &Zones,
+    rules_version: RulesVersion,
     args: DecideArgs,
 ) -> anyhow::Result<Outcome> {
     let date = month_start(&args.month)?;
     let rules = FeeRules::resolve(parameters, date)?;
     let year = income_year(parameters, date)?;
-    let registers = load_registers(data, "S1", args.population.municipality.as_deref())?;
+    let (registers, data_version) =
+        load_registers(data, "S1", args.population.municipality.as_deref())?;
     let (municipality, families) =
         selected_families(&registers, date, args.population.municipality.as_deref())?;
+    let header = BatchHeader {
+        service: SERVICE.to_string(),
+        period: args.month.clone(),
+        area: municipality.map(|m| m.to_string()),
+        rules: rules_version,
+        data_version,
+        decided_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+    };
+    let mut decision_store = open_decisions(data)?;
+    let mut store_seconds = 0.0;
+    let started = std::time::Instant::now();
+    let mut writer = if args.dry_run {
+        decision_store.begin_dry_run(header.clone())?
+    } else {
+        decision_store.begin_batch(header.clone())?
+    };
+    store_seconds += started.elapsed().as_secs_f64();
     let index = RegisterIndex::new(&registers);
     let options = BatchOptions {
         assume_general_where_unknown: args.assume_general_where_unknown,
@@ -409,7 +756,16 @@ fn run_decide(
     let mut line = 0usize;
     // Chunks bound the memory of explanations (about 10 kB a family) on national runs.
     for chunk in families.chunks(16_384) {
-        let decisions = decide_all(&rules, year, &index, zones, chunk, &options);
+        let decided = decide_all_records(&rules, year, &index, zones, chunk, &options);
+        let mut records = Vec::with_capacity(decided.len());
+        let mut decisions = Vec::with_capacity(decided.len());
+        for (family, record) in decided {
+            decisions.push(family);
+            records.push(record);
+        }
+        let started = std::time::Instant::now();
+        writer.record_all(records.into_iter().map(new_decision).collect())?;
+        store_seconds += started.elapsed().as_secs_f64();
         for family in &decisions {
             let decision = &family.decision;
             let code = match decision.outcome.status() {
@@ -458,6 +814,20 @@ fn run_decide(
     if let Some(mut out) = out {
         out.flush()?;
     }
+    let started = std::time::Instant::now();
+    let report = writer.finish()?;
+    store_seconds += started.elapsed().as_secs_f64();
+    if !args.dry_run {
+        let logged = super::log_decision_receipts(data, &header, &report)?;
+        tracing::info!(
+            entries = logged,
+            "decision receipts appended to the audit log"
+        );
+    }
+    tracing::info!(
+        seconds = store_seconds,
+        "decision store: compared and recorded"
+    );
     let area = match municipality {
         Some(m) => format!(
             "{m} {}",
@@ -549,6 +919,19 @@ fn run_decide(
             path.display()
         );
     }
+    print_store_report(
+        decision_store.path(),
+        &report,
+        args.dry_run,
+        store_seconds,
+        50,
+    );
+    if let Some(path) = &args.report {
+        let json = report_json(&header, &report, args.dry_run, store_seconds);
+        std::fs::write(path, serde_json::to_string_pretty(&json)?)
+            .with_context(|| format!("writing {}", path.display()))?;
+        println!("Change report written to {}", path.display());
+    }
     Ok(Outcome::Success)
 }
 
@@ -561,7 +944,7 @@ fn run_letter(
     let date = month_start(&args.month)?;
     let rules = FeeRules::resolve(parameters, date)?;
     let year = income_year(parameters, date)?;
-    let registers = load_registers(data, "S1", Some(&args.municipality))?;
+    let (registers, _) = load_registers(data, "S1", Some(&args.municipality))?;
     let municipality = parse_municipality(&args.municipality, &registers.municipalities)?;
     let name = registers.municipalities.get(municipality).map_or_else(
         || municipality.to_string(),
@@ -638,7 +1021,7 @@ fn run_simulate(
     let reform_rules = FeeRules::resolve(&reformed, date)
         .with_context(|| format!("the parameters under the reform {origin}"))?;
     let year = income_year(parameters, date)?;
-    let registers = load_registers(data, "A1", args.municipality.as_deref())?;
+    let (registers, _) = load_registers(data, "A1", args.municipality.as_deref())?;
     let (municipality, families) =
         selected_families(&registers, date, args.municipality.as_deref())?;
     let index = RegisterIndex::new(&registers);

@@ -40,12 +40,13 @@ pub fn open_access(data: &Path) -> anyhow::Result<governance::AccessLayer> {
 }
 
 /// Reads register data for a service through the access layer, with a hint when the store is
-/// empty. The request asks for every element the service's manifest declares.
+/// empty. The request asks for every element the service's manifest declares. Returns the
+/// delivered registers and the version of the stored registers they came from.
 pub fn read_for_service(
     data: &Path,
     service: &str,
     scope: governance::Scope,
-) -> anyhow::Result<registers::Registers> {
+) -> anyhow::Result<(registers::Registers, String)> {
     let mut access = open_access(data)?;
     if access.is_empty()? {
         anyhow::bail!(
@@ -58,6 +59,7 @@ pub fn read_for_service(
         .get(service)
         .cloned()
         .with_context(|| format!("no manifest for service {service}"))?;
+    let data_version = access.data_version()?;
     let delivery = access.read(&governance::ReadRequest::everything_declared(
         &manifest, scope, "cli",
     ))?;
@@ -66,13 +68,87 @@ pub fn read_for_service(
         subjects = delivery.subjects,
         "register data delivered through the access layer"
     );
-    Ok(delivery.registers)
+    Ok((delivery.registers, data_version))
 }
 
-/// The stored decisions about a person, as JSON, for the insight report.
+/// The stored decisions about a person (every version, newest first), as JSON for the insight
+/// report. The person is a party to each case, so the whole decision is shown: result,
+/// explanation, the inputs it used and the versions of rules and data.
 pub fn decisions_about(
-    _data: &Path,
-    _person: &identity::NationalId,
+    data: &Path,
+    person: &identity::NationalId,
 ) -> anyhow::Result<Vec<serde_json::Value>> {
-    Ok(Vec::new())
+    let store = store::DecisionStore::open(data)
+        .with_context(|| format!("cannot open the decision store in {}", data.display()))?;
+    Ok(store
+        .decisions_about(person)?
+        .into_iter()
+        .map(|d| {
+            serde_json::json!({
+                "service": d.service,
+                "case_key": d.case_key,
+                "period": d.period,
+                "version": d.version,
+                "status": d.status.code(),
+                "area": d.area,
+                "amount": d.amount,
+                "decided_at": d.decided_at,
+                "rules_version": d.rules_version,
+                "data_version": d.data_version,
+                "result": d.result,
+                "explanation": d.explanation,
+                "inputs": d.inputs,
+            })
+        })
+        .collect())
+}
+
+/// Appends a receipt of every new, changed or ended decision of a batch to the audit log, one
+/// entry per person the decision is about, so the decision shows in each person's insight report
+/// with a proof. The receipt (service, case, period, version, status, amount, versions of rules
+/// and data) is kept in the log's deletable payload store and referenced by its hash; the full
+/// decision stays in the decision store. Returns the number of entries appended.
+pub fn log_decision_receipts(
+    data: &Path,
+    header: &store::BatchHeader,
+    report: &store::BatchReport,
+) -> anyhow::Result<usize> {
+    use governance::audit::{merkle, Entry, EntryBody};
+    let mut log = audit::open_log(data)?;
+    let now = chrono::Utc::now();
+    let mut entries = 0;
+    for (kind, change) in report
+        .new
+        .iter()
+        .map(|c| ("new", c))
+        .chain(report.changed.iter().map(|c| ("changed", c)))
+        .chain(report.ended.iter().map(|c| ("ended", c)))
+    {
+        let receipt = serde_json::json!({
+            "service": header.service,
+            "case_key": change.case_key,
+            "period": header.period,
+            "version": change.version_after,
+            "change": kind,
+            "status": change.status_after.code(),
+            "amount": change.amount_after,
+            "rules_version": header.rules.version,
+            "data_version": header.data_version,
+            "decided_at": header.decided_at,
+        });
+        let hash = log.put_payload(serde_json::to_string(&receipt)?.as_bytes())?;
+        for person in &change.subjects {
+            log.append(&Entry::new(
+                now,
+                EntryBody::Decision {
+                    subject: log.pseudonym(person).to_hex(),
+                    service: header.service.clone(),
+                    payload: merkle::hex(&hash),
+                },
+            ))?;
+            entries += 1;
+        }
+    }
+    log.commit()?;
+    Ok(entries)
 }

@@ -229,7 +229,7 @@ fn plan(data: &Path, args: PlanArgs) -> anyhow::Result<Outcome> {
     let unit = match (args.municipality, args.example) {
         (Some(m), _) => {
             // The staff of the municipality's units, through the access layer (S3's manifest).
-            let registers =
+            let (registers, _) =
                 super::read_for_service(data, "S3", governance::Scope::EmployeesIn(m))?;
             unit_from_registers(&registers, m, args.seed)?
         }

@@ -138,6 +138,7 @@ pub struct AuditLog {
     tails: Vec<Tail>,
     full_chunks: Vec<(u32, u64, Vec<Hash>)>,
     pending: Vec<Pending>,
+    pending_payloads: Vec<(Hash, Vec<u8>)>,
     batch: usize,
     cache: RefCell<HashMap<(u32, u64), Vec<Hash>>>,
 }
@@ -237,6 +238,7 @@ impl AuditLog {
             tails: Vec::new(),
             full_chunks: Vec::new(),
             pending: Vec::new(),
+            pending_payloads: Vec::new(),
             batch: 65_536,
             cache: RefCell::new(HashMap::new()),
         };
@@ -375,7 +377,7 @@ impl AuditLog {
     /// Makes every buffered entry durable: entries, tree hashes and a signed checkpoint in one
     /// transaction. Returns the new checkpoint note (or the latest one if nothing was pending).
     pub fn commit(&mut self) -> Result<Option<String>, LogError> {
-        if self.pending.is_empty() {
+        if self.pending.is_empty() && self.pending_payloads.is_empty() {
             return self.latest_checkpoint();
         }
         let path = self.path.clone();
@@ -389,6 +391,7 @@ impl AuditLog {
             Ok(note) => {
                 self.conn.execute_batch("COMMIT").map_err(db)?;
                 self.pending.clear();
+                self.pending_payloads.clear();
                 self.full_chunks.clear();
                 for t in &mut self.tails {
                     t.dirty = false;
@@ -414,6 +417,25 @@ impl AuditLog {
         ))? as u64;
         if stored != self.size {
             self.reload_edge()?;
+        }
+        {
+            let mut put = self
+                .conn
+                .prepare_cached("INSERT OR IGNORE INTO payloads(hash, data) VALUES (?1, ?2)")
+                .map_err(|source| LogError::Database {
+                    path: self.path.clone(),
+                    source,
+                })?;
+            for (hash, data) in &self.pending_payloads {
+                put.execute(params![hash.as_slice(), data])
+                    .map_err(|source| LogError::Database {
+                        path: self.path.clone(),
+                        source,
+                    })?;
+            }
+        }
+        if self.pending.is_empty() {
+            return self.latest_checkpoint().map(Option::unwrap_or_default);
         }
         let pending = std::mem::take(&mut self.pending);
         let result = self.write_entries(&pending);
@@ -750,16 +772,13 @@ impl AuditLog {
         })
     }
 
-    /// Stores a payload that may later have to be erased; returns its SHA-256.
+    /// Buffers a payload that may later have to be erased; returns its SHA-256.
     ///
-    /// The payload is written at once (outside the entry batch): a decision entry must never
-    /// reference a payload that is not there.
-    pub fn put_payload(&self, data: &[u8]) -> Result<Hash, LogError> {
+    /// The payload is written in the same transaction as the entries buffered with it, so an
+    /// entry never references a payload that is not there.
+    pub fn put_payload(&mut self, data: &[u8]) -> Result<Hash, LogError> {
         let hash: Hash = Sha256::digest(data).into();
-        self.db(self.conn.execute(
-            "INSERT OR IGNORE INTO payloads(hash, data) VALUES (?1, ?2)",
-            params![hash.as_slice(), data],
-        ))?;
+        self.pending_payloads.push((hash, data.to_vec()));
         Ok(hash)
     }
 
