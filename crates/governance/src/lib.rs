@@ -11,7 +11,8 @@
 //! * [`elements`]: the catalogue of data elements (packages of register columns);
 //! * [`manifest`]: service manifests (purpose, legal basis, elements, automation, AI Act class);
 //! * [`consent`]: consent records for consent-based purposes;
-//! * [`access`]: the access layer, the one path from a service to register data.
+//! * [`access`]: the access layer, the one path from a service to register data;
+//! * [`shared`]: the same layer for concurrent callers, with group commit of the log.
 //!
 //! **Must not depend on:** the terminal, HTTP, or any service crate.
 #![deny(missing_docs)]
@@ -23,6 +24,8 @@ pub mod elements;
 pub mod keys;
 pub mod manifest;
 pub mod pseudonym;
+pub mod shared;
 
-pub use access::{AccessError, AccessLayer, Delivery, ReadRequest, Scope};
+pub use access::{AccessError, AccessLayer, Delivery, Judgement, ReadRequest, Scope};
 pub use manifest::{Manifest, Manifests};
+pub use shared::SharedAccess;
