@@ -288,6 +288,10 @@ impl Manifests {
 
 const BUILTIN: &[(&str, &str)] = &[
     (
+        "governance/manifests/innsyn.toml",
+        include_str!("../../../governance/manifests/innsyn.toml"),
+    ),
+    (
         "governance/manifests/s1-foreldrebetaling.toml",
         include_str!("../../../governance/manifests/s1-foreldrebetaling.toml"),
     ),
@@ -428,11 +432,11 @@ mod tests {
             &Path::new(env!("CARGO_MANIFEST_DIR")).join("../../governance/manifests"),
         )
         .unwrap();
-        assert_eq!(m.len(), 7);
+        assert_eq!(m.len(), 8);
         let ids: Vec<_> = m.iter().map(|m| m.id.as_str()).collect();
-        assert_eq!(ids, ["S1", "S2", "S3", "S4", "S5", "S6", "S7"]);
+        assert_eq!(ids, ["INNSYN", "S1", "S2", "S3", "S4", "S5", "S6", "S7"]);
         let builtin = Manifests::builtin();
-        assert_eq!(builtin.len(), 7);
+        assert_eq!(builtin.len(), 8);
         assert!(builtin.get("S5").unwrap().requires_consent());
         assert!(!builtin.get("S1").unwrap().requires_consent());
     }
