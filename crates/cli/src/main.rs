@@ -65,6 +65,8 @@ enum Command {
     /// Reduced kindergarten fees (S1): one household explained, every enrolled child decided from
     /// the registers, reform simulation.
     Kindergarten(commands::kindergarten::Args),
+    /// Start the data-sharing API (Maskinporten-style tokens, register look-ups, consent, insight).
+    Serve(commands::serve::Args),
 }
 
 /// Outcome of a command that ran to completion.
@@ -85,6 +87,7 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Municipalities(args) => commands::municipalities::run(args),
         Command::Roster(args) => commands::roster::run(&cli.data, args),
         Command::Kindergarten(args) => commands::kindergarten::run(&cli.data, args),
+        Command::Serve(args) => commands::serve::run(&cli.data, args),
     }
 }
 

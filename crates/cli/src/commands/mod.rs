@@ -5,6 +5,7 @@ pub mod generate;
 pub mod kindergarten;
 pub mod municipalities;
 pub mod roster;
+pub mod serve;
 pub mod stats;
 pub mod validate_id;
 
