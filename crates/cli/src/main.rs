@@ -77,6 +77,8 @@ enum Command {
     Innsyn(commands::innsyn::Args),
     /// Published statistics with small-cell suppression as Statistics Norway does it.
     Opendata(commands::opendata::Args),
+    /// Start the data-sharing API (Maskinporten-style tokens, register look-ups, consent, insight).
+    Serve(commands::serve::Args),
 }
 
 /// Outcome of a command that ran to completion.
@@ -101,6 +103,7 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Audit(args) => commands::audit::run(&cli.data, args),
         Command::Innsyn(args) => commands::innsyn::run(&cli.data, args),
         Command::Opendata(args) => commands::opendata::run(&cli.data, args),
+        Command::Serve(args) => commands::serve::run(&cli.data, args),
     }
 }
 

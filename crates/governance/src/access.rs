@@ -12,17 +12,18 @@
 //! service crates cannot reach the store any other way is checked by an architecture test
 //! (`tests/architecture.rs`).
 
-use crate::audit::merkle::{hex, Hash};
+use crate::audit::merkle::{hex, leaf_hash, Hash};
 use crate::audit::{AccessEvent, AuditLog, Entry, EntryBody, LogError, Outcome};
 use crate::consent::{ConsentError, ConsentStore};
 use crate::elements::{self, Element};
 use crate::keys::{KeyError, KeyRing};
 use crate::manifest::{Manifest, Manifests};
 use crate::pseudonym::Pseudonymiser;
+use crate::subjects::SubjectCategory;
 use chrono::{DateTime, Utc};
 use identity::NationalId;
-use registers::{Background, MunicipalityNumber, OrgKind, Registers};
-use std::collections::HashSet;
+use registers::{AddressId, Background, MunicipalityNumber, OrgKind, Registers};
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use store::{RegisterStore, SqliteStore, StoreError};
 
@@ -138,6 +139,26 @@ pub enum AccessError {
     /// Delivered data could not be rendered (an internal defect, reported rather than hidden).
     #[error("rendering delivered data: {0}")]
     Render(String),
+    /// A named person is outside the categories of data subjects the manifest declares.
+    #[error("{service} may read only about {category} ({manifest}); {outside} of the named persons are not")]
+    OutsideSubjects {
+        /// Service.
+        service: String,
+        /// The declared category, in bokmål.
+        category: String,
+        /// Manifest file.
+        manifest: String,
+        /// How many named persons are outside it.
+        outside: usize,
+    },
+    /// A group commit of the audit log failed; nothing was delivered. (The cause is text because
+    /// one failure is reported to every request of the group.)
+    #[error("the audit log could not record the access, so nothing was delivered: {0}")]
+    LogUnavailable(String),
+    /// Refused before the access layer judged it (an API call without a valid token, a consent
+    /// token that does not match); logged like any refusal.
+    #[error("{0}")]
+    Refused(String),
 }
 
 /// What a read delivers.
@@ -153,13 +174,549 @@ pub struct Delivery {
     pub manifest: Manifest,
 }
 
-/// The access layer of one deployment.
+/// A read as judged, before it is logged: the entries that record it and what it delivers.
+///
+/// Why the two are one value: the delivery must not reach the caller unless the entries are
+/// durable, so the only ways to get at the delivery are [`AccessLayer::read`] (which commits
+/// first) and the group-commit writer of [`crate::shared::SharedAccess`] (which hands it over
+/// from its commit callback).
+#[derive(Debug)]
+pub struct Judgement {
+    entries: Vec<Entry>,
+    outcome: Result<Delivery, AccessError>,
+}
+
+impl Judgement {
+    /// The entries that record the read: the access event, then one entry per person.
+    pub fn entries(&self) -> &[Entry] {
+        &self.entries
+    }
+
+    /// Whether the read was allowed.
+    pub fn allowed(&self) -> bool {
+        self.outcome.is_ok()
+    }
+
+    pub(crate) fn into_parts(self) -> (Vec<Entry>, Result<Delivery, AccessError>) {
+        (self.entries, self.outcome)
+    }
+}
+
+/// Positions of one person's rows in each table of the loaded registers.
+#[derive(Clone, Debug, Default)]
+struct PersonRows {
+    person: u32,
+    relations: Vec<u32>,
+    residences: Vec<u32>,
+    tax_assessments: Vec<u32>,
+    monthly_income: Vec<u32>,
+    enrolments: Vec<u32>,
+    employments: Vec<u32>,
+    screening: Vec<u32>,
+    cancer: Vec<u32>,
+    lifestyle: Vec<u32>,
+}
+
+/// The registers in memory with a per-person index.
+///
+/// Why an index: a look-up of one person (the API's common case) would otherwise scan every
+/// table of the population; with the index it touches only that person's rows, so its cost does
+/// not grow with the municipality.
+pub struct LoadedRegisters {
+    registers: Registers,
+    /// Built on the first look-up of named persons: a national batch never needs it, and for
+    /// 5.6 million persons it costs seconds and gigabytes.
+    index: std::sync::OnceLock<PersonIndex>,
+    /// Members of each declared category of data subjects, computed once.
+    categories: std::sync::Mutex<HashMap<SubjectCategory, std::sync::Arc<HashSet<NationalId>>>>,
+}
+
+struct PersonIndex {
+    index: HashMap<NationalId, PersonRows>,
+    addresses: HashMap<AddressId, u32>,
+}
+
+impl LoadedRegisters {
+    /// Indexes registers by person.
+    pub fn new(registers: Registers) -> LoadedRegisters {
+        LoadedRegisters {
+            registers,
+            index: std::sync::OnceLock::new(),
+            categories: std::sync::Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The members of a category of data subjects (`None`: everyone).
+    fn category(&self, category: SubjectCategory) -> Option<std::sync::Arc<HashSet<NationalId>>> {
+        if category == SubjectCategory::Everyone {
+            return None;
+        }
+        let mut cache = self
+            .categories
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        Some(
+            cache
+                .entry(category)
+                .or_insert_with(|| {
+                    std::sync::Arc::new(category.members(&self.registers).unwrap_or_default())
+                })
+                .clone(),
+        )
+    }
+
+    fn index(&self) -> &PersonIndex {
+        self.index.get_or_init(|| PersonIndex::new(&self.registers))
+    }
+}
+
+impl PersonIndex {
+    fn new(registers: &Registers) -> PersonIndex {
+        let mut index: HashMap<NationalId, PersonRows> =
+            HashMap::with_capacity(registers.persons.len());
+        for (i, p) in registers.persons.iter().enumerate() {
+            index.entry(p.id).or_default().person = i as u32;
+        }
+        fn add<T>(
+            index: &mut HashMap<NationalId, PersonRows>,
+            rows: &[T],
+            person: impl Fn(&T) -> NationalId,
+            list: impl Fn(&mut PersonRows) -> &mut Vec<u32>,
+        ) {
+            for (i, r) in rows.iter().enumerate() {
+                if let Some(p) = index.get_mut(&person(r)) {
+                    list(p).push(i as u32);
+                }
+            }
+        }
+        let r = registers;
+        add(&mut index, &r.relations, |x| x.person, |p| &mut p.relations);
+        add(
+            &mut index,
+            &r.residences,
+            |x| x.person,
+            |p| &mut p.residences,
+        );
+        add(
+            &mut index,
+            &r.tax_assessments,
+            |x| x.person,
+            |p| &mut p.tax_assessments,
+        );
+        add(
+            &mut index,
+            &r.monthly_income,
+            |x| x.person,
+            |p| &mut p.monthly_income,
+        );
+        add(
+            &mut index,
+            &r.enrolments,
+            |x| x.child,
+            |p| &mut p.enrolments,
+        );
+        add(
+            &mut index,
+            &r.employments,
+            |x| x.person,
+            |p| &mut p.employments,
+        );
+        add(&mut index, &r.screening, |x| x.person, |p| &mut p.screening);
+        add(&mut index, &r.cancer, |x| x.person, |p| &mut p.cancer);
+        add(&mut index, &r.lifestyle, |x| x.person, |p| &mut p.lifestyle);
+        let addresses = r
+            .addresses
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a.id, i as u32))
+            .collect();
+        PersonIndex { index, addresses }
+    }
+}
+
+impl LoadedRegisters {
+    /// The full registers (for the layer's own use; never handed to a service).
+    pub(crate) fn registers(&self) -> &Registers {
+        &self.registers
+    }
+
+    fn subjects_in_scope(&self, scope: &Scope) -> HashSet<NationalId> {
+        let full = &self.registers;
+        match scope {
+            Scope::All => full.persons.iter().map(|p| p.id).collect(),
+            Scope::Subjects(ids) => ids
+                .iter()
+                .filter(|id| self.index().index.contains_key(id))
+                .copied()
+                .collect(),
+            Scope::EmployeesIn(k) => {
+                let employers: HashSet<_> = full
+                    .organisations
+                    .iter()
+                    .filter(|o| o.municipality == *k)
+                    .map(|o| o.orgnr)
+                    .collect();
+                full.employments
+                    .iter()
+                    .filter(|e| employers.contains(&e.employer))
+                    .map(|e| e.person)
+                    .collect()
+            }
+            Scope::Municipality(k) => {
+                let mut set: HashSet<NationalId> = full
+                    .residences
+                    .iter()
+                    .filter(|r| r.municipality == *k)
+                    .map(|r| r.person)
+                    .collect();
+                // Parents and partners of residents belong to their cases even if they live
+                // elsewhere (a parent with shared residence, a partner registered in another
+                // municipality).
+                let related: Vec<NationalId> = full
+                    .relations
+                    .iter()
+                    .filter(|r| set.contains(&r.person))
+                    .map(|r| r.related)
+                    .collect();
+                set.extend(related);
+                set
+            }
+        }
+    }
+
+    /// The projection for named persons through the index; the same rows, in the same order,
+    /// as [`project`].
+    fn project_subjects(&self, wanted: &[&Element], subjects: &HashSet<NationalId>) -> Registers {
+        let full = &self.registers;
+        let has = |name: &str| wanted.iter().any(|e| e.name == name);
+        let index = self.index();
+        let rows: Vec<&PersonRows> = subjects
+            .iter()
+            .filter_map(|id| index.index.get(id))
+            .collect();
+        fn pick<T: Clone>(
+            table: &[T],
+            rows: &[&PersonRows],
+            list: impl Fn(&PersonRows) -> &Vec<u32>,
+        ) -> Vec<T> {
+            let mut at: Vec<u32> = rows.iter().flat_map(|r| list(r).iter().copied()).collect();
+            at.sort_unstable();
+            at.dedup();
+            at.iter().map(|&i| table[i as usize].clone()).collect()
+        }
+        let mut out = empty_like(full);
+        let basis = has("folkeregisteret.person-basis");
+        let background = has("folkeregisteret.innvandringsbakgrunn");
+        if basis || background {
+            let mut at: Vec<u32> = rows.iter().map(|r| r.person).collect();
+            at.sort_unstable();
+            out.persons = at
+                .iter()
+                .map(|&i| {
+                    let mut p = full.persons[i as usize];
+                    if !background {
+                        p.background = Background::Withheld;
+                    }
+                    p
+                })
+                .collect();
+        }
+        if has("folkeregisteret.familierelasjon") {
+            // A named person's own relations: who is registered as their parent or partner.
+            out.relations = pick(&full.relations, &rows, |r| &r.relations);
+        }
+        if has("folkeregisteret.bostedsadresse") {
+            out.residences = pick(&full.residences, &rows, |r| &r.residences);
+            let mut at: Vec<u32> = out
+                .residences
+                .iter()
+                .filter_map(|r| index.addresses.get(&r.address).copied())
+                .collect();
+            at.sort_unstable();
+            at.dedup();
+            out.addresses = at
+                .iter()
+                .map(|&i| full.addresses[i as usize].clone())
+                .collect();
+        }
+        if has("inntekt.skatteoppgjoer") {
+            out.tax_assessments = pick(&full.tax_assessments, &rows, |r| &r.tax_assessments);
+        }
+        if has("inntekt.a-ordningen") {
+            out.monthly_income = pick(&full.monthly_income, &rows, |r| &r.monthly_income);
+        }
+        if has("barnehage.opptak") {
+            out.enrolments = pick(&full.enrolments, &rows, |r| &r.enrolments);
+        }
+        if has("enhetsregisteret.enheter") {
+            out.organisations = full.organisations.clone();
+        }
+        if has("aa-registeret.arbeidsforhold") {
+            out.employments = pick(&full.employments, &rows, |r| &r.employments);
+        }
+        if has("helse.mammografi") {
+            out.screening = pick(&full.screening, &rows, |r| &r.screening);
+        }
+        if has("helse.kreftdiagnoser") {
+            out.cancer = pick(&full.cancer, &rows, |r| &r.cancer);
+        }
+        if has("helse.levevaner") {
+            out.lifestyle = pick(&full.lifestyle, &rows, |r| &r.lifestyle);
+        }
+        out
+    }
+}
+
+/// Checks a request against the manifests: the service, its purpose and every element.
+pub(crate) fn check<'m>(
+    manifests: &'m Manifests,
+    request: &ReadRequest,
+) -> Result<&'m Manifest, AccessError> {
+    let Some(manifest) = manifests.get(&request.service) else {
+        return Err(AccessError::UnknownService {
+            service: request.service.clone(),
+            known: manifests
+                .iter()
+                .map(|m| m.id.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+        });
+    };
+    if manifest.purpose.id != request.purpose {
+        return Err(AccessError::WrongPurpose {
+            service: manifest.id.clone(),
+            declared: manifest.purpose.id.clone(),
+            asked: request.purpose.clone(),
+            manifest: manifest.source.display().to_string(),
+        });
+    }
+    for e in &request.elements {
+        if !manifest.declares(e) || elements::element(e).is_none() {
+            return Err(AccessError::ElementNotDeclared {
+                element: e.clone(),
+                service: manifest.id.clone(),
+                manifest: manifest.source.display().to_string(),
+                declared: manifest.elements.join(", "),
+            });
+        }
+    }
+    Ok(manifest)
+}
+
+/// Judges a read whose manifest check passed: scope, consent, projection, and the entries that
+/// record it. `consents` is asked only for consent-based purposes (so a shared layer takes its
+/// consent lock only then).
+pub(crate) fn judge<C: std::ops::Deref<Target = ConsentStore>>(
+    manifests: &Manifests,
+    loaded: &LoadedRegisters,
+    consents: impl FnOnce() -> C,
+    audit: &Pseudonymiser,
+    request: &ReadRequest,
+    now: DateTime<Utc>,
+) -> Result<Judgement, AccessError> {
+    let manifest = match check(manifests, request) {
+        Ok(m) => m,
+        Err(e) => return Ok(denied(manifests, audit, request, None, e, now)),
+    };
+    let wanted: Vec<&'static Element> = request
+        .elements
+        .iter()
+        .filter_map(|e| elements::element(e))
+        .collect();
+    let mut subjects = loaded.subjects_in_scope(&request.scope);
+    if let Some(members) = loaded.category(manifest.subjects) {
+        let before = subjects.len();
+        subjects.retain(|id| members.contains(id));
+        if let Scope::Subjects(named) = &request.scope {
+            if subjects.len() < before {
+                let e = AccessError::OutsideSubjects {
+                    service: manifest.id.clone(),
+                    category: manifest.subjects.description_nb().to_owned(),
+                    manifest: manifest.source.display().to_string(),
+                    outside: before - subjects.len(),
+                };
+                let refused: Vec<NationalId> = named
+                    .iter()
+                    .filter(|id| !subjects.contains(id))
+                    .copied()
+                    .collect();
+                return Ok(denied(
+                    manifests,
+                    audit,
+                    request,
+                    Some((manifest, &refused)),
+                    e,
+                    now,
+                ));
+            }
+        }
+    }
+    if manifest.requires_consent() {
+        let store = consents();
+        let before = subjects.len();
+        match &request.scope {
+            // Named persons: ask about each (cheap, and exact at this instant).
+            Scope::Subjects(_) => {
+                let mut kept = HashSet::with_capacity(subjects.len());
+                for id in &subjects {
+                    if store.valid(id, &manifest.id, &manifest.purpose.id, now)? {
+                        kept.insert(*id);
+                    }
+                }
+                subjects = kept;
+            }
+            _ => {
+                let valid = store.valid_subjects(&manifest.id, &manifest.purpose.id, now)?;
+                let pseud = store.pseudonymiser();
+                subjects.retain(|id| valid.contains(&pseud.of(id)));
+            }
+        }
+        if let Scope::Subjects(named) = &request.scope {
+            if subjects.len() < before {
+                let e = AccessError::NoConsent {
+                    service: manifest.id.clone(),
+                    purpose: manifest.purpose.id.clone(),
+                    missing: before - subjects.len(),
+                };
+                let refused: Vec<NationalId> = named
+                    .iter()
+                    .filter(|id| !subjects.contains(id))
+                    .copied()
+                    .collect();
+                return Ok(denied(
+                    manifests,
+                    audit,
+                    request,
+                    Some((manifest, &refused)),
+                    e,
+                    now,
+                ));
+            }
+        }
+    }
+    let registers = match &request.scope {
+        Scope::Subjects(_) => loaded.project_subjects(&wanted, &subjects),
+        _ => project(loaded.registers(), &wanted, &subjects, false),
+    };
+    let controller = controller_of(manifest, &request.scope, loaded.registers());
+    let event = Entry::new(
+        now,
+        EntryBody::Access(AccessEvent {
+            service: manifest.id.clone(),
+            controller: controller.0,
+            controller_name: controller.1,
+            purpose: manifest.purpose.id.clone(),
+            legal_basis: manifest.legal_basis_line(),
+            elements: request.elements.clone(),
+            scope: request.scope.describe(),
+            outcome: Outcome::Allowed,
+            reason: None,
+            subjects: subjects.len() as u64,
+            channel: request.channel.clone(),
+        }),
+    );
+    let leaf = leaf_hash(&event.to_bytes());
+    let event_hex = hex(&leaf);
+    let mut ordered: Vec<&NationalId> = subjects.iter().collect();
+    ordered.sort_unstable();
+    let mut entries = Vec::with_capacity(1 + ordered.len());
+    entries.push(event);
+    for id in ordered {
+        entries.push(Entry::new(
+            now,
+            EntryBody::Subject {
+                subject: audit.of(id).to_hex(),
+                event: event_hex.clone(),
+                outcome: Outcome::Allowed,
+            },
+        ));
+    }
+    Ok(Judgement {
+        entries,
+        outcome: Ok(Delivery {
+            registers,
+            subjects: subjects.len(),
+            event: leaf,
+            manifest: manifest.clone(),
+        }),
+    })
+}
+
+/// The entries of a refused read: the event, and one entry per named person so the refusal shows
+/// in their insight report.
+pub(crate) fn denied(
+    manifests: &Manifests,
+    audit: &Pseudonymiser,
+    request: &ReadRequest,
+    manifest_and_refused: Option<(&Manifest, &[NationalId])>,
+    error: AccessError,
+    now: DateTime<Utc>,
+) -> Judgement {
+    let manifest = manifest_and_refused
+        .map(|(m, _)| m)
+        .or_else(|| manifests.get(&request.service));
+    let (controller, controller_name, legal_basis) = match manifest {
+        Some(m) => (
+            m.controller
+                .orgnr
+                .clone()
+                .unwrap_or_else(|| "kommunen".to_owned()),
+            m.controller.name.clone(),
+            m.legal_basis_line(),
+        ),
+        None => ("ukjent".to_owned(), "ukjent".to_owned(), String::new()),
+    };
+    let named: Vec<NationalId> = match (manifest_and_refused, &request.scope) {
+        (Some((_, refused)), _) => refused.to_vec(),
+        (None, Scope::Subjects(ids)) => ids.clone(),
+        (None, _) => Vec::new(),
+    };
+    let event = Entry::new(
+        now,
+        EntryBody::Access(AccessEvent {
+            service: request.service.clone(),
+            controller,
+            controller_name,
+            purpose: request.purpose.clone(),
+            legal_basis,
+            elements: request.elements.clone(),
+            scope: request.scope.describe(),
+            outcome: Outcome::Denied,
+            reason: Some(error.to_string()),
+            subjects: named.len() as u64,
+            channel: request.channel.clone(),
+        }),
+    );
+    let leaf = hex(&leaf_hash(&event.to_bytes()));
+    let mut entries = Vec::with_capacity(1 + named.len());
+    entries.push(event);
+    for id in &named {
+        entries.push(Entry::new(
+            now,
+            EntryBody::Subject {
+                subject: audit.of(id).to_hex(),
+                event: leaf.clone(),
+                outcome: Outcome::Denied,
+            },
+        ));
+    }
+    Judgement {
+        entries,
+        outcome: Err(error),
+    }
+}
+
+/// The access layer of one deployment, for one thread (the CLI and batch runs).
+///
+/// Every read commits the log before it returns. A server with many concurrent requests uses
+/// [`crate::shared::SharedAccess`], which judges the same way and commits in groups.
 pub struct AccessLayer {
     manifests: Manifests,
     store: SqliteStore,
-    loaded: Option<Registers>,
+    loaded: Option<LoadedRegisters>,
     consents: ConsentStore,
     log: AuditLog,
+    audit: Pseudonymiser,
     clock: fn() -> DateTime<Utc>,
 }
 
@@ -169,11 +726,8 @@ impl AccessLayer {
     pub fn open(data: &Path, manifests: Manifests) -> Result<AccessLayer, AccessError> {
         let keys = KeyRing::open(&data.join("keys"))?;
         let store = SqliteStore::open(data)?;
-        let log = AuditLog::open(
-            data,
-            keys.signing_key()?,
-            Pseudonymiser::new("audit", &keys.pseudonym_key("audit")?),
-        )?;
+        let audit = Pseudonymiser::new("audit", &keys.pseudonym_key("audit")?);
+        let log = AuditLog::open(data, keys.signing_key()?, audit.clone())?;
         let consents = ConsentStore::open(
             data,
             Pseudonymiser::new("samtykke", &keys.pseudonym_key("samtykke")?),
@@ -184,6 +738,7 @@ impl AccessLayer {
             loaded: None,
             consents,
             log,
+            audit,
             clock: Utc::now,
         })
     }
@@ -228,230 +783,51 @@ impl AccessLayer {
         self.loaded = None;
     }
 
-    fn full(&mut self) -> Result<&Registers, AccessError> {
-        if self.loaded.is_none() {
-            self.loaded = Some(self.store.load()?);
-        }
-        Ok(self.loaded.as_ref().expect("just loaded"))
-    }
-
     /// Judges a read, logs it, and delivers the minimised registers or the reason for refusal.
     pub fn read(&mut self, request: &ReadRequest) -> Result<Delivery, AccessError> {
         let now = (self.clock)();
-        let manifest = match self.check(request) {
-            Ok(m) => m.clone(),
-            Err(e) => {
-                self.log_denied(request, None, &e, now)?;
-                return Err(e);
-            }
-        };
-        let wanted: Vec<&'static Element> = request
-            .elements
-            .iter()
-            .filter_map(|e| elements::element(e))
-            .collect();
-        let mut subjects = self.subjects_in_scope(&request.scope)?;
-        if manifest.requires_consent() {
-            let valid = self
-                .consents
-                .valid_subjects(&manifest.id, &manifest.purpose.id, now)?;
-            let pseud = self.consents.pseudonymiser().clone();
-            let before = subjects.len();
-            subjects.retain(|id| valid.contains(&pseud.of(id)));
-            if let Scope::Subjects(named) = &request.scope {
-                if subjects.len() < before {
-                    let e = AccessError::NoConsent {
-                        service: manifest.id.clone(),
-                        purpose: manifest.purpose.id.clone(),
-                        missing: before - subjects.len(),
-                    };
-                    let refused: Vec<NationalId> = named
-                        .iter()
-                        .filter(|id| !subjects.contains(id))
-                        .copied()
-                        .collect();
-                    self.log_denied(request, Some((&manifest, &refused)), &e, now)?;
-                    return Err(e);
+        let judgement = match check(&self.manifests, request) {
+            Err(e) => denied(&self.manifests, &self.audit, request, None, e, now),
+            Ok(_) => {
+                if self.loaded.is_none() {
+                    self.loaded = Some(LoadedRegisters::new(self.store.load()?));
                 }
+                let loaded = self.loaded.as_ref().expect("just loaded");
+                judge(
+                    &self.manifests,
+                    loaded,
+                    || &self.consents,
+                    &self.audit,
+                    request,
+                    now,
+                )?
             }
-        }
-        let own_relations = matches!(request.scope, Scope::Subjects(_));
-        let registers = project(self.full()?, &wanted, &subjects, own_relations);
-        let controller = controller_of(&manifest, &request.scope, &registers);
-        let event = Entry::new(
-            now,
-            EntryBody::Access(AccessEvent {
-                service: manifest.id.clone(),
-                controller: controller.0,
-                controller_name: controller.1,
-                purpose: manifest.purpose.id.clone(),
-                legal_basis: manifest.legal_basis_line(),
-                elements: request.elements.clone(),
-                scope: request.scope.describe(),
-                outcome: Outcome::Allowed,
-                reason: None,
-                subjects: subjects.len() as u64,
-                channel: request.channel.clone(),
-            }),
-        );
-        let leaf = self.log.append(&event)?;
-        let event_hex = hex(&leaf);
-        let mut ordered: Vec<&NationalId> = subjects.iter().collect();
-        ordered.sort_unstable();
-        for id in ordered {
-            self.log.append(&Entry::new(
-                now,
-                EntryBody::Subject {
-                    subject: self.log.pseudonym(id).to_hex(),
-                    event: event_hex.clone(),
-                    outcome: Outcome::Allowed,
-                },
-            ))?;
+        };
+        let (entries, outcome) = judgement.into_parts();
+        for e in &entries {
+            self.log.append(e)?;
         }
         self.log.commit()?;
-        Ok(Delivery {
-            registers,
-            subjects: subjects.len(),
-            event: leaf,
-            manifest,
-        })
+        outcome
     }
+}
 
-    fn check(&self, request: &ReadRequest) -> Result<&Manifest, AccessError> {
-        let Some(manifest) = self.manifests.get(&request.service) else {
-            return Err(AccessError::UnknownService {
-                service: request.service.clone(),
-                known: self
-                    .manifests
-                    .iter()
-                    .map(|m| m.id.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            });
-        };
-        if manifest.purpose.id != request.purpose {
-            return Err(AccessError::WrongPurpose {
-                service: manifest.id.clone(),
-                declared: manifest.purpose.id.clone(),
-                asked: request.purpose.clone(),
-                manifest: manifest.source.display().to_string(),
-            });
-        }
-        for e in &request.elements {
-            if !manifest.declares(e) || elements::element(e).is_none() {
-                return Err(AccessError::ElementNotDeclared {
-                    element: e.clone(),
-                    service: manifest.id.clone(),
-                    manifest: manifest.source.display().to_string(),
-                    declared: manifest.elements.join(", "),
-                });
-            }
-        }
-        Ok(manifest)
-    }
-
-    /// Records a refused read: the event, and one entry per named person so the refusal shows
-    /// in their insight report.
-    fn log_denied(
-        &mut self,
-        request: &ReadRequest,
-        manifest_and_refused: Option<(&Manifest, &[NationalId])>,
-        error: &AccessError,
-        now: DateTime<Utc>,
-    ) -> Result<(), AccessError> {
-        let manifest = manifest_and_refused
-            .map(|(m, _)| m)
-            .or_else(|| self.manifests.get(&request.service));
-        let (controller, controller_name, legal_basis) = match manifest {
-            Some(m) => (
-                m.controller
-                    .orgnr
-                    .clone()
-                    .unwrap_or_else(|| "kommunen".to_owned()),
-                m.controller.name.clone(),
-                m.legal_basis_line(),
-            ),
-            None => ("ukjent".to_owned(), "ukjent".to_owned(), String::new()),
-        };
-        let named: Vec<NationalId> = match (manifest_and_refused, &request.scope) {
-            (Some((_, refused)), _) => refused.to_vec(),
-            (None, Scope::Subjects(ids)) => ids.clone(),
-            (None, _) => Vec::new(),
-        };
-        let leaf = self.log.append(&Entry::new(
-            now,
-            EntryBody::Access(AccessEvent {
-                service: request.service.clone(),
-                controller,
-                controller_name,
-                purpose: request.purpose.clone(),
-                legal_basis,
-                elements: request.elements.clone(),
-                scope: request.scope.describe(),
-                outcome: Outcome::Denied,
-                reason: Some(error.to_string()),
-                subjects: named.len() as u64,
-                channel: request.channel.clone(),
-            }),
-        ))?;
-        for id in &named {
-            self.log.append(&Entry::new(
-                now,
-                EntryBody::Subject {
-                    subject: self.log.pseudonym(id).to_hex(),
-                    event: hex(&leaf),
-                    outcome: Outcome::Denied,
-                },
-            ))?;
-        }
-        self.log.commit()?;
-        Ok(())
-    }
-
-    fn subjects_in_scope(&mut self, scope: &Scope) -> Result<HashSet<NationalId>, AccessError> {
-        let full = self.full()?;
-        Ok(match scope {
-            Scope::All => full.persons.iter().map(|p| p.id).collect(),
-            Scope::Subjects(ids) => {
-                let known: HashSet<NationalId> = full.persons.iter().map(|p| p.id).collect();
-                ids.iter()
-                    .filter(|id| known.contains(id))
-                    .copied()
-                    .collect()
-            }
-            Scope::EmployeesIn(k) => {
-                let employers: HashSet<_> = full
-                    .organisations
-                    .iter()
-                    .filter(|o| o.municipality == *k)
-                    .map(|o| o.orgnr)
-                    .collect();
-                full.employments
-                    .iter()
-                    .filter(|e| employers.contains(&e.employer))
-                    .map(|e| e.person)
-                    .collect()
-            }
-            Scope::Municipality(k) => {
-                let mut set: HashSet<NationalId> = full
-                    .residences
-                    .iter()
-                    .filter(|r| r.municipality == *k)
-                    .map(|r| r.person)
-                    .collect();
-                // Parents and partners of residents belong to their cases even if they live
-                // elsewhere (a parent with shared residence, a partner registered in another
-                // municipality).
-                let related: Vec<NationalId> = full
-                    .relations
-                    .iter()
-                    .filter(|r| set.contains(&r.person))
-                    .map(|r| r.related)
-                    .collect();
-                set.extend(related);
-                set
-            }
-        })
+fn empty_like(full: &Registers) -> Registers {
+    Registers {
+        reference_date: full.reference_date,
+        municipalities: full.municipalities.clone(),
+        persons: Vec::new(),
+        relations: Vec::new(),
+        addresses: Vec::new(),
+        residences: Vec::new(),
+        tax_assessments: Vec::new(),
+        monthly_income: Vec::new(),
+        enrolments: Vec::new(),
+        organisations: Vec::new(),
+        employments: Vec::new(),
+        screening: Vec::new(),
+        cancer: Vec::new(),
+        lifestyle: Vec::new(),
     }
 }
 
@@ -487,22 +863,7 @@ pub fn project(
     own_relations: bool,
 ) -> Registers {
     let has = |name: &str| wanted.iter().any(|e| e.name == name);
-    let mut out = Registers {
-        reference_date: full.reference_date,
-        municipalities: full.municipalities.clone(),
-        persons: Vec::new(),
-        relations: Vec::new(),
-        addresses: Vec::new(),
-        residences: Vec::new(),
-        tax_assessments: Vec::new(),
-        monthly_income: Vec::new(),
-        enrolments: Vec::new(),
-        organisations: Vec::new(),
-        employments: Vec::new(),
-        screening: Vec::new(),
-        cancer: Vec::new(),
-        lifestyle: Vec::new(),
-    };
+    let mut out = empty_like(full);
     let basis = has("folkeregisteret.person-basis");
     let background = has("folkeregisteret.innvandringsbakgrunn");
     if basis || background {

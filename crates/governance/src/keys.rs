@@ -78,6 +78,34 @@ impl KeyRing {
         self.secret(&format!("pseudonym-{domain}.key"))
     }
 
+    /// The HMAC key that signs one kind of token the API issues (`api-access`, `api-citizen`,
+    /// `api-consent`): one key per kind, so a token of one kind can never pass as another.
+    pub fn token_key(&self, kind: &str) -> Result<[u8; 32], KeyError> {
+        let ok = !kind.is_empty()
+            && kind
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        if !ok {
+            return Err(KeyError::BadDomain(kind.to_owned()));
+        }
+        self.secret(&format!("token-{kind}.key"))
+    }
+
+    /// A named Ed25519 key of this deployment (e.g. the demo API client's key), created on first
+    /// use like every other key.
+    pub fn ed25519_key(&self, name: &str) -> Result<SigningKey, KeyError> {
+        let ok = !name.is_empty()
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        if !ok {
+            return Err(KeyError::BadDomain(name.to_owned()));
+        }
+        Ok(SigningKey::from_bytes(
+            &self.secret(&format!("{name}.ed25519"))?,
+        ))
+    }
+
     fn secret(&self, name: &str) -> Result<[u8; 32], KeyError> {
         let path = self.dir.join(name);
         let io = |source| KeyError::Io {

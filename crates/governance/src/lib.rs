@@ -12,7 +12,8 @@
 //! * [`manifest`]: service manifests (purpose, legal basis, elements, automation, AI Act class);
 //! * [`consent`]: consent records for consent-based purposes;
 //! * [`access`]: the access layer, the one path from a service to register data;
-//! * [`insight`]: the citizen's insight report (GDPR art. 15) with proofs.
+//! * [`insight`]: the citizen's insight report (GDPR art. 15) with proofs;
+//! * [`shared`]: the same layer for concurrent callers, with group commit of the log.
 //!
 //! **Must not depend on:** the terminal, HTTP, or any service crate.
 #![deny(missing_docs)]
@@ -25,7 +26,9 @@ pub mod insight;
 pub mod keys;
 pub mod manifest;
 pub mod pseudonym;
+pub mod shared;
 pub mod subjects;
 
-pub use access::{AccessError, AccessLayer, Delivery, ReadRequest, Scope};
+pub use access::{AccessError, AccessLayer, Delivery, Judgement, ReadRequest, Scope};
 pub use manifest::{Manifest, Manifests};
+pub use shared::SharedAccess;

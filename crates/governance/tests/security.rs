@@ -271,3 +271,61 @@ fn the_log_of_a_working_deployment_verifies() {
     assert!(report.ok(), "{:?}", report.problems);
     assert!(report.entries > 4000);
 }
+
+#[test]
+fn a_person_outside_the_declared_subjects_is_refused_and_batches_leave_them_out() {
+    let (_dir, mut access) = deployment();
+    // An older woman is no kindergarten child, parent or partner of a parent in this population
+    // (checked against the category itself, so the test cannot pass by accident).
+    let full = access
+        .read(&request(
+            "INNSYN",
+            "innsyn",
+            &["folkeregisteret.person-basis"],
+            Scope::All,
+        ))
+        .unwrap();
+    let all_ids: Vec<_> = full.registers.persons.iter().map(|p| p.id).collect();
+    let s1 = access.manifests().get("S1").unwrap().clone();
+    let members = s1.subjects.members(&{
+        let d = access
+            .read(&ReadRequest::everything_declared(
+                access.manifests().get("INNSYN").unwrap(),
+                Scope::All,
+                "test",
+            ))
+            .unwrap();
+        d.registers
+    });
+    let members = members.expect("S1 declares a category");
+    let outsider = *all_ids.iter().find(|id| !members.contains(id)).unwrap();
+    let err = access
+        .read(&request(
+            "S1",
+            "redusert-foreldrebetaling",
+            &["folkeregisteret.person-basis"],
+            Scope::Subjects(vec![outsider]),
+        ))
+        .unwrap_err();
+    assert!(matches!(err, AccessError::OutsideSubjects { .. }), "{err}");
+    assert!(err.to_string().contains("barn med barnehageplass"), "{err}");
+    assert_eq!(denied_entries_about(&access, &outsider).len(), 1);
+    // A municipality batch delivers exactly the category's members in scope.
+    let batch = access
+        .read(&ReadRequest::everything_declared(
+            &s1,
+            Scope::Municipality("4611".parse().unwrap()),
+            "test",
+        ))
+        .unwrap();
+    assert!(
+        batch.subjects > 0 && batch.subjects < all_ids.len() / 2,
+        "{}",
+        batch.subjects
+    );
+    assert!(batch
+        .registers
+        .persons
+        .iter()
+        .all(|p| members.contains(&p.id)));
+}

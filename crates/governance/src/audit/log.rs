@@ -369,6 +369,15 @@ impl AuditLog {
         Ok(leaf)
     }
 
+    /// Drops the buffered entries after a failed commit whose callers were told that nothing was
+    /// delivered, so a later commit cannot record accesses that never happened. Returns how many
+    /// were dropped.
+    pub fn discard_pending(&mut self) -> usize {
+        let n = self.pending.len();
+        self.pending.clear();
+        n
+    }
+
     /// Entries buffered but not yet durable.
     pub fn pending(&self) -> usize {
         self.pending.len()

@@ -331,3 +331,55 @@ fn describe_header(expected: &[String], found: &[String]) -> String {
         }
     )
 }
+
+/// One cell of a table row, typed, as the exchange formats write it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Cell {
+    /// An empty cell (an optional value that is absent).
+    Empty,
+    /// Text or a code (identity numbers, organisation and municipality numbers are text with
+    /// their leading zeros).
+    Text(String),
+    /// A whole number.
+    Int(i64),
+    /// A date.
+    Date(chrono::NaiveDate),
+}
+
+/// The rows of a table as cells in the documented column order (the columns are
+/// `RegisterInfo::of_table(rows.table())`), encoded exactly as the CSV and Parquet files are,
+/// so an API response uses the same codes and columns as an export.
+pub fn cells(rows: &TableRows) -> Vec<Vec<Cell>> {
+    struct Cells {
+        rows: Vec<Vec<Cell>>,
+        row: Vec<Cell>,
+    }
+    impl tables::Sink for Cells {
+        fn text(&mut self, value: &str) {
+            self.row.push(Cell::Text(value.to_owned()));
+        }
+        fn int(&mut self, value: i64) {
+            self.row.push(Cell::Int(value));
+        }
+        fn opt_int(&mut self, value: Option<i64>) {
+            self.row.push(value.map_or(Cell::Empty, Cell::Int));
+        }
+        fn date(&mut self, value: chrono::NaiveDate) {
+            self.row.push(Cell::Date(value));
+        }
+        fn opt_date(&mut self, value: Option<chrono::NaiveDate>) {
+            self.row.push(value.map_or(Cell::Empty, Cell::Date));
+        }
+        fn end_row(&mut self) -> Result<(), ExchangeError> {
+            self.rows.push(std::mem::take(&mut self.row));
+            Ok(())
+        }
+    }
+    let mut sink = Cells {
+        rows: Vec::with_capacity(rows.len()),
+        row: Vec::new(),
+    };
+    // The in-memory sink never fails.
+    let _ = tables::write_rows(rows, &mut sink);
+    sink.rows
+}
