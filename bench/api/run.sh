@@ -20,6 +20,7 @@ OUT=bench/api/results-$(date +%F).md
 
 bash bench/api/setup.sh
 nice cargo build --release -p cli
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 rm -rf "$DATA"
 "$BIN" --data "$DATA" generate --municipality "$MUNI" --seed 7 >/dev/null
 "$BIN" --data "$DATA" export "$DATA/export" --tables persons >/dev/null
@@ -83,6 +84,7 @@ CHECKPOINTS=$(sqlite3 "$DATA/audit.sqlite" 'SELECT COUNT(*) FROM checkpoints' 2>
   echo "|---|---|---|---|---|"
   cat "$DATA/table.md"
   echo
+  echo "Load average before / after (other processes on the same cores distort everything): $LOAD_BEFORE / $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "Audit log: $LOG_BEFORE → $LOG_AFTER entries, $CHECKPOINTS signed checkpoints (one per group commit)."
   echo "Goal: ≥ 20 000 req/s and p99 ≤ 5 ms for look-ups on 2 cores."
 } | tee "$OUT"

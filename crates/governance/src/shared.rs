@@ -148,7 +148,8 @@ impl SharedAccess {
         let store = SqliteStore::open(data)?;
         let loaded = LoadedRegisters::new(store.load()?);
         let audit = Pseudonymiser::new("audit", &keys.pseudonym_key("audit")?);
-        let log = AuditLog::open(data, keys.signing_key()?, audit.clone())?;
+        let mut log = AuditLog::open(data, keys.signing_key()?, audit.clone())?;
+        log.use_wal()?;
         let consents = ConsentStore::open(
             data,
             Pseudonymiser::new("samtykke", &keys.pseudonym_key("samtykke")?),

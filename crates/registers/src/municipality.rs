@@ -152,8 +152,10 @@ pub enum MunicipalityError {
 /// The municipalities known to the platform, indexed by number.
 #[derive(Clone, Debug)]
 pub struct Municipalities {
-    list: Vec<Municipality>,
-    index: HashMap<MunicipalityNumber, usize>,
+    // Shared: every minimised delivery of the access layer carries the classification, so a
+    // clone must not copy 357 names (the API makes one per request).
+    list: std::sync::Arc<Vec<Municipality>>,
+    index: std::sync::Arc<HashMap<MunicipalityNumber, usize>>,
 }
 
 impl Municipalities {
@@ -211,7 +213,10 @@ impl Municipalities {
                 });
             }
         }
-        Ok(Municipalities { list, index })
+        Ok(Municipalities {
+            list: std::sync::Arc::new(list),
+            index: std::sync::Arc::new(index),
+        })
     }
 
     /// Number of municipalities.
