@@ -38,7 +38,7 @@ fn indexed_look_ups_equal_the_full_projection_and_are_logged() {
         .iter()
         .find(|r| full.enrolments.iter().any(|e| e.child == r.person));
     let rel = rel.expect("a child with a parent");
-    let candidates = vec![rel.person, rel.related, full.persons[3].id];
+    let candidates = [rel.person, rel.related, full.persons[3].id];
     let mut expected_entries = 0;
     for service in ["S1", "S2", "S3", "S6"] {
         let m = manifests.get(service).unwrap();
