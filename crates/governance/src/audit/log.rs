@@ -324,8 +324,20 @@ impl AuditLog {
         while (size >> level) > 0 {
             let count = size >> level;
             let chunk = (count - 1) / CHUNK;
-            let hashes = self.read_chunk(level, chunk)?;
             let expected = (count - chunk * CHUNK) as usize;
+            // Level 0 and every complete chunk are stored; a partial chunk above level 0 is
+            // not (see `write_entries`) and is recomputed here from the level below.
+            let hashes = if level == 0 || expected as u64 == CHUNK {
+                self.read_chunk(level, chunk)?
+            } else {
+                let mut hashes = Vec::with_capacity(expected);
+                for j in chunk * CHUNK..count {
+                    let left = self.node_at(level - 1, 2 * j)?;
+                    let right = self.node_at(level - 1, 2 * j + 1)?;
+                    hashes.push(merkle::node_hash(&left, &right));
+                }
+                hashes
+            };
             if hashes.len() != expected {
                 return Err(self.damaged(format!(
                     "level {level} chunk {chunk} holds {} hashes, the log needs {expected}",
@@ -569,7 +581,7 @@ impl AuditLog {
                 .execute(params![level, *chunk as i64, hashes.concat()])
                 .map_err(db)?;
         }
-        for (level, tail) in self.tails.iter().enumerate() {
+        for (level, tail) in self.tails.iter().enumerate().take(1) {
             if tail.dirty {
                 write
                     .execute(params![
@@ -590,11 +602,20 @@ impl AuditLog {
         let tail = &mut self.tails[level];
         if tail.hashes.len() as u64 == CHUNK {
             let full = std::mem::take(&mut tail.hashes);
-            self.full_chunks.push((level as u32, tail.chunk, full));
+            if level == 0 {
+                self.full_chunks.push((0, tail.chunk, full));
+            }
             tail.chunk += 1;
         }
         tail.hashes.push(hash);
         tail.dirty = true;
+        // Above level 0 a chunk is written once, when it is complete; its partial state is
+        // derived from the level below on open. A commit then writes one partial chunk (level
+        // 0) instead of one per level, which matters for the small group commits of a server.
+        if level > 0 && tail.hashes.len() as u64 == CHUNK {
+            let (chunk, full) = (tail.chunk, tail.hashes.clone());
+            self.full_chunks.push((level as u32, chunk, full));
+        }
         let n = tail.hashes.len();
         if n.is_multiple_of(2) {
             let parent = merkle::node_hash(&tail.hashes[n - 2], &tail.hashes[n - 1]);

@@ -75,8 +75,12 @@ pub fn verify(
         let mut expected = 0u64;
         while let Some(row) = rows.next().map_err(db)? {
             let idx: i64 = row.get(0).map_err(db)?;
-            let bytes: Vec<u8> = row.get(1).map_err(db)?;
-            let event: Option<Vec<u8>> = row.get(2).map_err(db)?;
+            // Read whatever is stored as bytes: a value whose type was changed is a change too.
+            let bytes: Vec<u8> = bytes_of(row.get_ref(1).map_err(db)?);
+            let event: Option<Vec<u8>> = match row.get_ref(2).map_err(db)? {
+                rusqlite::types::ValueRef::Null => None,
+                v => Some(bytes_of(v)),
+            };
             if idx as u64 != expected {
                 report.problem(format!(
                     "entries {expected}..{idx} are missing (the log jumps from {} to {idx})",
@@ -164,7 +168,7 @@ pub fn verify(
         while let Some(row) = rows.next().map_err(db)? {
             let level: i64 = row.get(0).map_err(db)?;
             let chunk: i64 = row.get(1).map_err(db)?;
-            let data: Vec<u8> = row.get(2).map_err(db)?;
+            let data: Vec<u8> = bytes_of(row.get_ref(2).map_err(db)?);
             let computed = tree.level(level as usize);
             let start = (chunk as u64 * CHUNK) as usize;
             let end = (start + CHUNK as usize).min(computed.len());
@@ -183,9 +187,16 @@ pub fn verify(
             }
             seen[level as usize] += 1;
         }
+        // Level 0 is stored whole (its last chunk may be partial); above it only complete
+        // chunks are stored, the partial edge being derived from the level below.
         let mut level = 0usize;
         while !tree.level(level).is_empty() {
-            let chunks = (tree.level(level).len() as u64).div_ceil(CHUNK);
+            let n = tree.level(level).len() as u64;
+            let chunks = if level == 0 {
+                n.div_ceil(CHUNK)
+            } else {
+                n / CHUNK
+            };
             if seen.get(level).copied().unwrap_or(0) != chunks {
                 report.problem(format!(
                     "level {level} should have {chunks} stored chunks, found {}",
@@ -204,7 +215,7 @@ pub fn verify(
         let mut rows = stmt.query([]).map_err(db)?;
         while let Some(row) = rows.next().map_err(db)? {
             let size: i64 = row.get(0).map_err(db)?;
-            let note: String = row.get(1).map_err(db)?;
+            let note = String::from_utf8_lossy(&bytes_of(row.get_ref(1).map_err(db)?)).into_owned();
             report.checkpoints += 1;
             match Checkpoint::verify(&note, key_name, key) {
                 Err(e) => report.problem(format!("checkpoint at size {size}: {e}")),
@@ -256,7 +267,7 @@ pub fn verify(
         let mut rows = stmt.query([]).map_err(db)?;
         while let Some(row) = rows.next().map_err(db)? {
             let hash: Vec<u8> = row.get(0).map_err(db)?;
-            let data: Vec<u8> = row.get(1).map_err(db)?;
+            let data: Vec<u8> = bytes_of(row.get_ref(1).map_err(db)?);
             let actual: Hash = Sha256::digest(&data).into();
             if hash != actual {
                 report.problem(format!(
@@ -296,4 +307,15 @@ pub fn verify(
         }
     }
     Ok(report)
+}
+
+/// The stored bytes of a value of any type (text and blobs as they are; numbers as their text).
+fn bytes_of(value: rusqlite::types::ValueRef<'_>) -> Vec<u8> {
+    use rusqlite::types::ValueRef;
+    match value {
+        ValueRef::Blob(b) | ValueRef::Text(b) => b.to_vec(),
+        ValueRef::Integer(i) => i.to_string().into_bytes(),
+        ValueRef::Real(r) => r.to_string().into_bytes(),
+        ValueRef::Null => Vec::new(),
+    }
 }
