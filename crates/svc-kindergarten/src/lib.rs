@@ -56,15 +56,20 @@ pub use batch::{
     decide_all, fee_amounts, flags, status, BatchOptions, FeeAmounts, FeeColumns, ASSUMED_GENERAL,
     NONE, ZONE_UNKNOWN,
 };
-pub use case::{decision_json, fee_for_case, fee_for_case_value, parse_case, CaseError};
+pub use case::{
+    decision_json, fee_for_case, fee_for_case_value, parse_case, write_decision_json, CaseError,
+    CaseService,
+};
 pub use family::{
     decide_family, family_input, family_input_with, household_income, income_year, FamilyDecision,
     RegisterIndex,
 };
 pub use fee::{
-    decide_household, full_price, household_total, in_kjernetid_cohort, ChildFee, ChildInput,
-    Combination, FeeRules, FirstChild, HourlyMethod, HouseholdFee, HouseholdInput, IncomeInput,
-    ZoneInput, REF_INCOME_CAP, REF_KJERNETID, REF_MAKSPRIS, REF_PART_TIME, REF_SIBLING,
+    decide_household, decide_household_compact, expand, full_price, household_total,
+    in_kjernetid_cohort, CapCase, CapStep, ChildAmounts, ChildFee, ChildInput, Combination,
+    CompactChild, CompactDecision, FeeRules, FirstChild, HourlyMethod, HouseholdFee,
+    HouseholdInput, IncomeInput, KjernetidCase, MaksprisCase, MaksprisStep, ZoneInput,
+    REF_INCOME_CAP, REF_KJERNETID, REF_MAKSPRIS, REF_PART_TIME, REF_SIBLING,
 };
 pub use letter::{render_letter, render_letter_to, Lang};
 pub use s2::{
