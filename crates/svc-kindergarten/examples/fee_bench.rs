@@ -5,32 +5,39 @@
 //! cargo run --release -p svc-kindergarten --example fee_bench -- \
 //!     [--cases bench/kindergarten/out/cases.csv] [--fees-out bench/kindergarten/out/fees-ours.csv]
 //!     [--explanations-out /dev/null] [--reps 5] [--households-c 20000] [--json-out FILE]
+//!     [--only-a] [--skip-b] [--no-full-trees]
 //! ```
 //!
-//! * (a) amounts only, whole population, from in-memory columns: fill the service's columnar
-//!   input (`FeeColumns`) from the exported columns and compute `fee_amounts` (no explanation
+//! * (a) amounts only, whole population, from in-memory columns: copy the typed arrays prepared
+//!   when reading (as run_openfisca.py's `load` prepares NumPy arrays) into the service's
+//!   columnar input (`FeeColumns`, the build) and compute `fee_amounts` (no explanation
 //!   objects), timed as build + compute and as compute alone;
-//! * (b) every decision with its explanation: `decide_household` for every household and each
-//!   decision (status, findings, per-child fee and explanation tree) serialised to JSON lines,
-//!   written to `--explanations-out` (default /dev/null; the byte count is reported);
-//! * (c) one household at a time as a web API serves it: case JSON text in, `fee_for_case`
-//!   (parse, resolve the parameters for the date, decide with explanations) and the answer
-//!   serialised to JSON text out, sequentially over `--households-c` households.
+//! * (b) every child's decision with its explanation: `decide_household_compact` for every
+//!   household, written with `write_compact_line` after one `write_dictionary` line (the static
+//!   parts of the explanation trees interned once), in parallel blocks, to
+//!   `--explanations-out` (default /dev/null; the byte count is reported); once, for reference,
+//!   the full trees (`decide_household` + `write_decision_json`) to /dev/null
+//!   (`--no-full-trees` skips it);
+//! * (c) one household at a time as a web API serves it: case JSON text in,
+//!   `CaseService::decide_to` (typed parsing, rules cached per date, decision with full
+//!   explanation trees) and the answer as JSON text out, sequentially over `--households-c`
+//!   households; a sample is checked against the uncached `fee_for_case`.
 //!
 //! Every timing is the median of `--reps` repetitions (CSV reading is not timed). The number of
 //! threads is rayon's default (set RAYON_NUM_THREADS=1 for one core). Writes our fee per child to
 //! `--fees-out` and checks it against the fee decided from the registers by `export_cases`.
 
 use chrono::NaiveDate;
+use rayon::prelude::*;
 use registers::Municipalities;
-use rules::{evaluate_batch, Explanation, Finding, Parameters, Provenance};
-use serde::Serialize;
+use rules::{evaluate_batch, Finding, Parameters, Provenance};
 use serde_json::json;
 use std::io::Write;
 use std::path::PathBuf;
 use std::time::Instant;
 use svc_kindergarten::{
-    decide_household, fee_amounts, fee_for_case, BatchOptions, CaseService, ChildInput, FeeColumns,
+    decide_household, decide_household_compact, fee_amounts, fee_for_case, write_compact_line,
+    write_decision_json, write_dictionary, BatchOptions, CaseService, ChildInput, FeeColumns,
     FeeRules, HouseholdInput, IncomeInput, PriceZone, ZoneInput, Zones, NONE, ZONE_UNKNOWN,
 };
 
@@ -163,27 +170,6 @@ fn read_columns(path: &PathBuf) -> Result<Columns, Box<dyn std::error::Error>> {
     Ok(c)
 }
 
-/// One decision as a JSON line of mode (b), serialised straight from the decision.
-#[derive(Serialize)]
-struct DecisionOut<'a> {
-    household_id: usize,
-    status: &'static str,
-    reasons: &'a [Finding],
-    children: Vec<ChildOut<'a>>,
-    total_monthly_fee: Option<i64>,
-    unverified_parameters: &'a [String],
-}
-
-/// One child of a [`DecisionOut`], with its explanation tree.
-#[derive(Serialize)]
-struct ChildOut<'a> {
-    id: &'a str,
-    rank: usize,
-    monthly_fee: Option<i64>,
-    kjernetid: Option<bool>,
-    explanation: &'a Explanation,
-}
-
 /// Builds one household's input from the columns (no register provenance: amounts only).
 fn build_household(c: &Columns, h: usize) -> HouseholdInput {
     let range = c.starts[h]..c.starts[h + 1];
@@ -299,6 +285,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut only_a = false;
     // For profiling the case path: no (b).
     let mut skip_b = false;
+    // Also time the full explanation trees once, for reference.
+    let mut full_trees = true;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         let mut value = || args.next().ok_or(format!("{arg} needs a value"));
@@ -311,6 +299,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             "--households-c" => households_c = value()?.parse()?,
             "--only-a" => only_a = true,
             "--skip-b" => skip_b = true,
+            "--no-full-trees" => full_trees = false,
             other => return Err(format!("unknown argument {other}").into()),
         }
     }
@@ -370,7 +359,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         return Ok(());
     }
 
-    // (b) every decision with its explanation, serialised to JSON lines.
+    // (b) every child's decision with its explanation, serialised to JSON lines: the compact
+    // form (dictionary line once, then one line per household with the values), in parallel
+    // blocks written in order to one buffered writer.
     let rules = FeeRules::resolve(&params, c.date)?;
     let mut b_times = Vec::new();
     let mut b_bytes = 0usize;
@@ -380,47 +371,64 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(&explanations_out)?);
         let t = Instant::now();
         let mut bytes = 0usize;
-        for block in households.chunks(16_384) {
-            let serialised = evaluate_batch(block, CHUNK, |&h| {
-                let input = build_household(&c, h);
-                let decision = decide_household(&rules, &input);
-                let fee = &decision.result;
-                let out = DecisionOut {
-                    household_id: h,
-                    status: decision.outcome.status(),
-                    reasons: decision.outcome.findings(),
-                    children: fee
-                        .children
-                        .iter()
-                        .map(|ch| ChildOut {
-                            id: &ch.id,
-                            rank: ch.rank,
-                            monthly_fee: ch.monthly_fee,
-                            kjernetid: ch.kjernetid,
-                            explanation: &ch.explanation,
-                        })
-                        .collect(),
-                    total_monthly_fee: fee.total_monthly_fee,
-                    unverified_parameters: &fee.unverified_parameters,
-                };
-                let mut line = serde_json::to_vec(&out).expect("serialisable");
-                line.push(b'\n');
-                line
-            });
-            for line in &serialised {
-                sink.write_all(line)?;
-                bytes += line.len();
+        let mut dictionary = Vec::new();
+        write_dictionary(&mut dictionary, &rules)?;
+        sink.write_all(&dictionary)?;
+        bytes += dictionary.len();
+        for block in households.chunks(32_768) {
+            let buffers: Vec<std::io::Result<Vec<u8>>> = block
+                .par_chunks(1024)
+                .map(|chunk| {
+                    let mut buffer = Vec::with_capacity(chunk.len() * 512);
+                    for &h in chunk {
+                        let input = build_household(&c, h);
+                        let compact = decide_household_compact(&rules, &input);
+                        write_compact_line(&mut buffer, h, &rules, &input, &compact)?;
+                    }
+                    Ok(buffer)
+                })
+                .collect();
+            for buffer in buffers {
+                let buffer = buffer?;
+                sink.write_all(&buffer)?;
+                bytes += buffer.len();
             }
         }
         sink.flush()?;
         b_times.push(t.elapsed().as_secs_f64());
         b_bytes = bytes;
     }
+    // For reference, once: the full explanation tree of every child (what the compact lines
+    // expand to), serialised with serde as before.
+    let mut b_full_secs = f64::NAN;
+    let mut b_full_bytes = 0usize;
+    if !skip_b && full_trees {
+        let mut sink =
+            std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create("/dev/null")?);
+        let t = Instant::now();
+        for block in households.chunks(16_384) {
+            let serialised = evaluate_batch(block, CHUNK, |&h| {
+                let input = build_household(&c, h);
+                let decision = decide_household(&rules, &input);
+                let mut line = Vec::with_capacity(16 * 1024);
+                write_decision_json(&mut line, &decision).expect("serialisable");
+                line.push(b'\n');
+                line
+            });
+            for line in &serialised {
+                sink.write_all(line)?;
+                b_full_bytes += line.len();
+            }
+        }
+        sink.flush()?;
+        b_full_secs = t.elapsed().as_secs_f64();
+    }
     let b = median(b_times);
     eprintln!(
-        "(b) with explanations: {b:.3} s, {:.1} MB of JSON to {}",
+        "(b) with explanations (compact): {b:.3} s, {:.1} MB of JSON to {}; full trees once: {b_full_secs:.3} s, {:.1} MB",
         b_bytes as f64 / 1e6,
-        explanations_out.display()
+        explanations_out.display(),
+        b_full_bytes as f64 / 1e6
     );
 
     // (c) one household at a time: case JSON in, fee_for_case, JSON out.
@@ -461,13 +469,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     // Fees per child, with a check against the decision from the registers.
     let decisions = evaluate_batch(&households, CHUNK, |&h| {
         let input = build_household(&c, h);
-        let d = decide_household(&rules, &input);
+        let d = decide_household_compact(&rules, &input);
         (
             d.outcome.status(),
-            d.result
-                .children
-                .iter()
-                .map(|ch| ch.monthly_fee)
+            (0..d.children.len())
+                .map(|k| d.monthly_fee(k))
                 .collect::<Vec<_>>(),
         )
     });
@@ -512,6 +518,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "a_build_compute_min_s": a_bc_min,
         "b_explained_s": b,
         "b_json_bytes": b_bytes,
+        "b_full_trees_s": if b_full_secs.is_nan() { None } else { Some(b_full_secs) },
+        "b_full_trees_bytes": b_full_bytes,
         "c_households": n_c,
         "c_seconds": c_secs,
         "c_households_per_s": c_rate,

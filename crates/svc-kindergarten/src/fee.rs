@@ -32,7 +32,8 @@ use rules::{
     ParameterUse, Parameters, Provenance, Resolved, Rounding, Status, Value,
 };
 
-const REGULATION: &str = "FOR-2005-12-16-1478 forskrift om foreldrebetaling i barnehager";
+pub(crate) const REGULATION: &str =
+    "FOR-2005-12-16-1478 forskrift om foreldrebetaling i barnehager";
 
 /// Legal reference of the makspris rule.
 pub const REF_MAKSPRIS: &str = "FOR-2005-12-16-1478 forskrift om foreldrebetaling i barnehager § 1 Maksimalgrense (https://lovdata.no/forskrift/2005-12-16-1478); Stortingets årlige budsjettvedtak";
@@ -107,6 +108,8 @@ pub struct FeeRules {
     pub(crate) discount_third: Resolved<Decimal>,
     pub(crate) first_child: (FirstChild, Resolved<String>),
     pub(crate) combination: (Combination, Resolved<String>),
+    /// (path, from, label) of every unverified value above, sorted by label.
+    pub(crate) unverified: Vec<(String, NaiveDate, String)>,
 }
 
 fn zone_price(
@@ -235,7 +238,80 @@ impl FeeRules {
                     ),
                 ],
             )?,
-        })
+            unverified: Vec::new(),
+        }
+        .with_unverified_labels())
+    }
+
+    /// Fills `unverified`: the labels of every unverified parameter value, sorted, formatted
+    /// once per rule set instead of once per household.
+    fn with_unverified_labels(mut self) -> FeeRules {
+        let mut labels: Vec<(String, NaiveDate, String)> = self
+            .parameter_uses()
+            .into_iter()
+            .filter(|u| u.status == Status::Unverified)
+            .map(|u| {
+                (
+                    u.path.clone(),
+                    u.from,
+                    format!("{} from {}", u.path, u.from),
+                )
+            })
+            .collect();
+        labels.sort_by(|a, b| a.2.cmp(&b.2));
+        labels.dedup_by(|a, b| a.2 == b.2);
+        self.unverified = labels;
+        self
+    }
+
+    /// The labels (`path from date`) of the unverified parameter values these rules hold,
+    /// sorted: [`CompactDecision::unverified`] indexes into it.
+    pub fn unverified_labels(&self) -> impl Iterator<Item = &str> {
+        self.unverified.iter().map(|(_, _, label)| label.as_str())
+    }
+
+    /// The index in [`FeeRules::unverified_labels`] of a parameter use, if unverified.
+    fn unverified_index(&self, used: &ParameterUse) -> Option<u8> {
+        if used.status != Status::Unverified {
+            return None;
+        }
+        self.unverified
+            .iter()
+            .position(|(path, from, _)| *from == used.from && *path == used.path)
+            .map(|i| i as u8)
+    }
+
+    /// Every parameter use the rules resolved (for the dictionary of compact explanations):
+    /// the zone prices where in force and the kjernetid limit where known.
+    pub fn parameter_uses(&self) -> Vec<&ParameterUse> {
+        let mut out = vec![&self.makspris_general.used];
+        for zone in [&self.makspris_sentralitet, &self.makspris_tiltakssonen] {
+            if let ZonePrice::Price(p) = zone {
+                out.push(&p.used);
+            }
+        }
+        out.extend([
+            &self.full_time_hours.used,
+            &self.rounding.used,
+            &self.part_time_method.used,
+            &self.rate.used,
+            &self.payments.used,
+            &self.limit_rounding.used,
+        ]);
+        if let Ok(limit) = &self.kjernetid_limit {
+            out.push(&limit.used);
+        }
+        out.extend([
+            &self.free_hours.used,
+            &self.youngest_cohort.used,
+            &self.oldest_cohort.used,
+            &self.hourly_method.1.used,
+            &self.discount_second.used,
+            &self.discount_third.used,
+            &self.first_child.1.used,
+            &self.combination.1.used,
+        ]);
+        out
     }
 
     /// The date the rules were resolved for.
@@ -1069,8 +1145,9 @@ pub struct CompactDecision {
     pub children: Vec<CompactChild>,
     /// Sum of the children's fees; `None` when any is unknown or manual handling.
     pub total_monthly_fee: Option<i64>,
-    /// Unverified parameter values used (path from from-date), sorted.
-    pub unverified_parameters: Vec<String>,
+    /// Unverified parameter values used, as indices into [`FeeRules::unverified_labels`]
+    /// (sorted, so in label order).
+    pub unverified: Vec<u8>,
 }
 
 impl CompactDecision {
@@ -1203,30 +1280,30 @@ pub fn decide_household_compact(rules: &FeeRules, household: &HouseholdInput) ->
         });
     }
 
-    let mut unverified: Vec<String> = Vec::new();
-    let mut amount_unverified = Vec::new();
+    // Unverified values in the depth-first order of the children's trees: the warnings on
+    // amounts follow first use; the list is sorted by label (index order).
+    let mut unverified: Vec<u8> = Vec::new();
     for child in &compact {
         for used in child_parameter_uses(rules, &makspris, &cap, child) {
-            if used.status == Status::Unverified {
-                let label = format!("{} from {}", used.path, used.from);
-                if !unverified.contains(&label) {
+            if let Some(index) = rules.unverified_index(used) {
+                if !unverified.contains(&index) {
+                    unverified.push(index);
                     if used.path.starts_with("kindergarten.makspris.")
                         || used.path == "kindergarten.kjernetid.income_limit"
                     {
-                        amount_unverified.push(label.clone());
+                        findings.push(Finding::warning(
+                            "unverified_parameter",
+                            format!(
+                                "the amount {} is not confirmed from public sources",
+                                rules.unverified[index as usize].2
+                            ),
+                        ));
                     }
-                    unverified.push(label);
                 }
             }
         }
     }
-    unverified.sort();
-    for label in amount_unverified {
-        findings.push(Finding::warning(
-            "unverified_parameter",
-            format!("the amount {label} is not confirmed from public sources"),
-        ));
-    }
+    unverified.sort_unstable();
     let outcome = Outcome::from_findings(findings);
     // As the children's fees sum (an empty household sums to 0), each `None` unless decided.
     let decided = outcome.is_decided();
@@ -1240,7 +1317,7 @@ pub fn decide_household_compact(rules: &FeeRules, household: &HouseholdInput) ->
         income_cap: cap,
         children: compact,
         total_monthly_fee: total,
-        unverified_parameters: unverified,
+        unverified,
     }
 }
 
@@ -1389,7 +1466,11 @@ pub fn expand(
             kjernetid_income_limit,
             children: fees,
             total_monthly_fee: total,
-            unverified_parameters: compact.unverified_parameters.clone(),
+            unverified_parameters: compact
+                .unverified
+                .iter()
+                .map(|&i| rules.unverified[i as usize].2.clone())
+                .collect(),
         },
         outcome: compact.outcome.clone(),
         explanation,

@@ -10,7 +10,10 @@
 //!
 //! Key types and entry points: [`FeeRules`] (the parameters resolved for one date),
 //! [`HouseholdInput`] → [`decide_household`] → `rules::Decision<`[`HouseholdFee`]`>`;
-//! [`fee_for_case`] (one household as case JSON, for outside checks); [`RegisterIndex`] +
+//! [`decide_household_compact`] + [`expand`] (the same decision as values only, expanded to
+//! the full trees on demand; [`write_dictionary`] + [`write_compact_line`] write a batch run's
+//! explanations compactly); [`fee_for_case`] (one household as case JSON, for outside checks)
+//! and [`CaseService`] (the same with rules cached per date, for a web API); [`RegisterIndex`] +
 //! [`decide_family`] (a family unit from the registers, with provenance); [`Zones`];
 //! for whole populations [`decide_all`] (explained, parallel) and [`FeeColumns`] +
 //! [`fee_amounts`] (amounts only, columnar, the same amounts), with [`BatchOptions`]; reform
@@ -45,6 +48,7 @@
 
 mod batch;
 mod case;
+mod compact;
 mod family;
 mod fee;
 mod letter;
@@ -60,6 +64,7 @@ pub use case::{
     decision_json, fee_for_case, fee_for_case_value, parse_case, write_decision_json, CaseError,
     CaseService,
 };
+pub use compact::{write_compact_line, write_dictionary, COMPACT_FORMAT};
 pub use family::{
     decide_family, family_input, family_input_with, household_income, income_year, FamilyDecision,
     RegisterIndex,
