@@ -505,8 +505,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         fees_out.display()
     );
 
+    // The machine's 1-minute load average when our side finished (Linux; `None` elsewhere).
+    let load_average: Option<f64> = std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|t| t.split_whitespace().next().and_then(|l| l.parse().ok()));
     let summary = json!({
         "side": "ours",
+        "load_average_at_end": load_average,
         "threads": threads,
         "children": n_children,
         "households": n_households,

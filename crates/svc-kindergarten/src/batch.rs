@@ -7,9 +7,10 @@
 //!   simulations and benchmarks. The columns are built once from the registers and reused for
 //!   any number of rule sets (baseline and reform).
 //!
-//! The two paths share the arithmetic of `fee.rs` (`child_amounts`, `income_limit`,
-//! `income_share`, `full_price`); the tests assert that they agree on every child of a generated
-//! county, for several dates and parameter variants.
+//! The two paths share the rules of `fee.rs` (`income_limit`, `income_share`, `full_price`;
+//! the explained path rounds each child's amounts with `child_amounts`, the columnar path only
+//! the fee with `child_fee`, the same fraction); the tests assert that they agree on every child
+//! of a generated county, for several dates and parameter variants.
 //!
 //! **The price-zone gap.** The list of sentralitet 5–6 municipalities is not sourced yet
 //! (`law/zones/`), so from 2024-08-01, when their price differs from the general one, every
@@ -129,7 +130,8 @@ pub struct FeeColumns {
     pub flags: Vec<u8>,
     /// Per family `f`: its children are rows `child_start[f]..child_start[f + 1]`.
     pub child_start: Vec<u32>,
-    /// Per child: identity (not read by [`fee_amounts`]; for joining results to persons).
+    /// Per child: identity, for joining results to persons. Not read by [`fee_amounts`], so it
+    /// may be left empty by callers without identity numbers (the peer benchmark's export).
     pub child: Vec<NationalId>,
     /// Per child: the last tie-break between siblings with the same effective hours and birth
     /// date, lower first (then the row order). From the registers it is the six digits the

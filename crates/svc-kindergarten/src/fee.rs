@@ -110,6 +110,40 @@ pub struct FeeRules {
     pub(crate) combination: (Combination, Resolved<String>),
     /// (path, from, label) of every unverified value above, sorted by label.
     pub(crate) unverified: Vec<(String, NaiveDate, String)>,
+    /// Per parameter [`slot`]: its index in `unverified`, when unverified. Why: the compact path
+    /// checks some twenty parameter uses a child; by slot that is an array look-up, not a
+    /// comparison of path texts.
+    pub(crate) unverified_of: [Option<u8>; slot::COUNT],
+}
+
+/// Numbers for the parameters of [`FeeRules`], for per-household bookkeeping without strings.
+mod slot {
+    pub const MAKSPRIS_GENERAL: usize = 0;
+    pub const MAKSPRIS_SENTRALITET: usize = 1;
+    pub const MAKSPRIS_TILTAKSSONEN: usize = 2;
+    pub const RATE: usize = 3;
+    pub const PAYMENTS: usize = 4;
+    pub const LIMIT_ROUNDING: usize = 5;
+    pub const ROUNDING: usize = 6;
+    pub const FULL_TIME_HOURS: usize = 7;
+    pub const PART_TIME_METHOD: usize = 8;
+    pub const YOUNGEST_COHORT: usize = 9;
+    pub const OLDEST_COHORT: usize = 10;
+    pub const FREE_HOURS: usize = 11;
+    pub const KJERNETID_LIMIT: usize = 12;
+    pub const HOURLY_METHOD: usize = 13;
+    pub const FIRST_CHILD: usize = 14;
+    pub const DISCOUNT_SECOND: usize = 15;
+    pub const DISCOUNT_THIRD: usize = 16;
+    pub const COMBINATION: usize = 17;
+    pub const COUNT: usize = 18;
+    /// The slots whose values are amounts (an unverified one is a warning on the decision).
+    pub fn is_amount(slot: usize) -> bool {
+        matches!(
+            slot,
+            MAKSPRIS_GENERAL | MAKSPRIS_SENTRALITET | MAKSPRIS_TILTAKSSONEN | KJERNETID_LIMIT
+        )
+    }
 }
 
 fn zone_price(
@@ -239,6 +273,7 @@ impl FeeRules {
                 ],
             )?,
             unverified: Vec::new(),
+            unverified_of: [None; slot::COUNT],
         }
         .with_unverified_labels())
     }
@@ -260,7 +295,20 @@ impl FeeRules {
             .collect();
         labels.sort_by(|a, b| a.2.cmp(&b.2));
         labels.dedup_by(|a, b| a.2 == b.2);
+        let mut of = [None; slot::COUNT];
+        for (s, index) in of.iter_mut().enumerate() {
+            *index = self
+                .slot_use(s)
+                .filter(|u| u.status == Status::Unverified)
+                .and_then(|u| {
+                    labels
+                        .iter()
+                        .position(|(path, from, _)| *from == u.from && *path == u.path)
+                })
+                .map(|i| i as u8);
+        }
         self.unverified = labels;
+        self.unverified_of = of;
         self
     }
 
@@ -270,15 +318,35 @@ impl FeeRules {
         self.unverified.iter().map(|(_, _, label)| label.as_str())
     }
 
-    /// The index in [`FeeRules::unverified_labels`] of a parameter use, if unverified.
-    fn unverified_index(&self, used: &ParameterUse) -> Option<u8> {
-        if used.status != Status::Unverified {
-            return None;
+    /// The parameter use in `slot` (see [`slot`]), if the rules hold one there.
+    fn slot_use(&self, slot: usize) -> Option<&ParameterUse> {
+        fn zone(z: &ZonePrice) -> Option<&ParameterUse> {
+            match z {
+                ZonePrice::Price(p) => Some(&p.used),
+                _ => None,
+            }
         }
-        self.unverified
-            .iter()
-            .position(|(path, from, _)| *from == used.from && *path == used.path)
-            .map(|i| i as u8)
+        Some(match slot {
+            slot::MAKSPRIS_GENERAL => &self.makspris_general.used,
+            slot::MAKSPRIS_SENTRALITET => return zone(&self.makspris_sentralitet),
+            slot::MAKSPRIS_TILTAKSSONEN => return zone(&self.makspris_tiltakssonen),
+            slot::RATE => &self.rate.used,
+            slot::PAYMENTS => &self.payments.used,
+            slot::LIMIT_ROUNDING => &self.limit_rounding.used,
+            slot::ROUNDING => &self.rounding.used,
+            slot::FULL_TIME_HOURS => &self.full_time_hours.used,
+            slot::PART_TIME_METHOD => &self.part_time_method.used,
+            slot::YOUNGEST_COHORT => &self.youngest_cohort.used,
+            slot::OLDEST_COHORT => &self.oldest_cohort.used,
+            slot::FREE_HOURS => &self.free_hours.used,
+            slot::KJERNETID_LIMIT => return self.kjernetid_limit.as_ref().ok().map(|l| &l.used),
+            slot::HOURLY_METHOD => &self.hourly_method.1.used,
+            slot::FIRST_CHILD => &self.first_child.1.used,
+            slot::DISCOUNT_SECOND => &self.discount_second.used,
+            slot::DISCOUNT_THIRD => &self.discount_third.used,
+            slot::COMBINATION => &self.combination.1.used,
+            _ => return None,
+        })
     }
 
     /// Every parameter use the rules resolved (for the dictionary of compact explanations):
@@ -1165,57 +1233,49 @@ impl CompactDecision {
     }
 }
 
-/// The parameter uses of one child's explanation tree, in the depth-first order of
+/// The parameter [`slot`]s of one child's explanation tree, in the depth-first order of
 /// `Explanation::all_parameters` (the order the unverified-value warnings follow).
-fn child_parameter_uses<'r>(
-    rules: &'r FeeRules,
+fn child_parameter_slots(
     makspris: &MaksprisStep,
     cap: &CapStep,
     child: &CompactChild,
-) -> impl Iterator<Item = &'r ParameterUse> {
+) -> impl Iterator<Item = usize> {
+    use slot::*;
     let zone = match makspris.case {
-        MaksprisCase::ZonePrice(z) => match rules.zone_price(z) {
-            Some(ZonePrice::Price(p)) => Some(&p.used),
-            _ => None,
-        },
+        MaksprisCase::ZonePrice(PriceZone::Sentralitet56) => Some(MAKSPRIS_SENTRALITET),
+        MaksprisCase::ZonePrice(PriceZone::Tiltakssonen) => Some(MAKSPRIS_TILTAKSSONEN),
         _ => None,
     };
-    let limit_node = cap.limit.is_some().then_some(
-        [
-            &rules.rate.used,
-            &rules.payments.used,
-            &rules.limit_rounding.used,
-        ]
-        .into_iter(),
-    );
-    let kjernetid_limit = match child.kjernetid {
-        KjernetidCase::IncomeUnknown | KjernetidCase::Decided => {
-            rules.kjernetid_limit.as_ref().ok().map(|l| &l.used)
-        }
-        _ => None,
+    let limit_node = cap
+        .limit
+        .is_some()
+        .then_some([RATE, PAYMENTS, LIMIT_ROUNDING].into_iter());
+    let kjernetid_limit = matches!(
+        child.kjernetid,
+        KjernetidCase::IncomeUnknown | KjernetidCase::Decided
+    )
+    .then_some(KJERNETID_LIMIT);
+    let discount = match child.rank {
+        1 => None,
+        2 => Some(DISCOUNT_SECOND),
+        _ => Some(DISCOUNT_THIRD),
     };
-    let (_, discount) = rule_sibling_discount(rules, child.rank);
-    std::iter::once(&rules.makspris_general.used)
+    std::iter::once(MAKSPRIS_GENERAL)
         .chain(zone)
-        .chain([
-            &rules.rate.used,
-            &rules.payments.used,
-            &rules.limit_rounding.used,
-            &rules.rounding.used,
-        ])
+        .chain([RATE, PAYMENTS, LIMIT_ROUNDING, ROUNDING])
         .chain(limit_node.into_iter().flatten())
         .chain([
-            &rules.full_time_hours.used,
-            &rules.part_time_method.used,
-            &rules.rounding.used,
-            &rules.youngest_cohort.used,
-            &rules.oldest_cohort.used,
-            &rules.free_hours.used,
+            FULL_TIME_HOURS,
+            PART_TIME_METHOD,
+            ROUNDING,
+            YOUNGEST_COHORT,
+            OLDEST_COHORT,
+            FREE_HOURS,
         ])
         .chain(kjernetid_limit)
-        .chain([&rules.hourly_method.1.used, &rules.first_child.1.used])
-        .chain(discount.map(|d| &d.used))
-        .chain(std::iter::once(&rules.combination.1.used))
+        .chain([HOURLY_METHOD, FIRST_CHILD])
+        .chain(discount)
+        .chain(std::iter::once(COMBINATION))
 }
 
 /// Decides one household's monthly fees in compact form: the same rules, findings and amounts
@@ -1231,29 +1291,31 @@ pub fn decide_household_compact(rules: &FeeRules, household: &HouseholdInput) ->
     // effective hours orders by place price even where the price itself is unknown.
     let full_time = rules.full_time_hours.value as u32;
     let children = &household.children;
-    let mut order: Vec<usize> = (0..children.len()).collect();
-    match rules.first_child.0 {
-        FirstChild::HighestPlacePrice => order.sort_by(|&a, &b| {
-            let (ca, cb) = (&children[a], &children[b]);
-            cb.weekly_hours
+    let order = |a: usize, b: usize| -> std::cmp::Ordering {
+        let (ca, cb) = (&children[a], &children[b]);
+        match rules.first_child.0 {
+            FirstChild::HighestPlacePrice => cb
+                .weekly_hours
                 .min(full_time)
                 .cmp(&ca.weekly_hours.min(full_time))
                 .then(ca.birth_date.cmp(&cb.birth_date))
-                .then(ca.id.cmp(&cb.id))
-        }),
-        FirstChild::Oldest => order.sort_by(|&a, &b| {
-            let (ca, cb) = (&children[a], &children[b]);
-            ca.birth_date.cmp(&cb.birth_date).then(ca.id.cmp(&cb.id))
-        }),
-    }
-    let mut rank_of = vec![0; children.len()];
-    for (position, &index) in order.iter().enumerate() {
-        rank_of[index] = position + 1;
-    }
+                .then(ca.id.cmp(&cb.id)),
+            FirstChild::Oldest => ca.birth_date.cmp(&cb.birth_date).then(ca.id.cmp(&cb.id)),
+        }
+        // A stable sort keeps the input order of equal children.
+        .then(a.cmp(&b))
+    };
+    // The rank is one more than the number of siblings sorted before the child: the positions
+    // of a stable sort, without sorting (households have a few children).
+    let rank_of = |index: usize| -> usize {
+        1 + (0..children.len())
+            .filter(|&other| other != index && order(other, index).is_lt())
+            .count()
+    };
 
     let mut compact = Vec::with_capacity(children.len());
     for (index, child) in children.iter().enumerate() {
-        let rank = rank_of[index];
+        let rank = rank_of(index);
         let (free, kjernetid) = rule_kjernetid(
             rules,
             child,
@@ -1284,13 +1346,11 @@ pub fn decide_household_compact(rules: &FeeRules, household: &HouseholdInput) ->
     // amounts follow first use; the list is sorted by label (index order).
     let mut unverified: Vec<u8> = Vec::new();
     for child in &compact {
-        for used in child_parameter_uses(rules, &makspris, &cap, child) {
-            if let Some(index) = rules.unverified_index(used) {
+        for slot in child_parameter_slots(&makspris, &cap, child) {
+            if let Some(index) = rules.unverified_of[slot] {
                 if !unverified.contains(&index) {
                     unverified.push(index);
-                    if used.path.starts_with("kindergarten.makspris.")
-                        || used.path == "kindergarten.kjernetid.income_limit"
-                    {
+                    if slot::is_amount(slot) {
                         findings.push(Finding::warning(
                             "unverified_parameter",
                             format!(
