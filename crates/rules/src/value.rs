@@ -197,8 +197,16 @@ impl Rounding {
             denominator > 0,
             "division by a non-positive number in a rule"
         );
-        let floor = numerator.div_euclid(denominator);
-        let remainder = numerator.rem_euclid(denominator);
+        // Fees are not negative: then truncating division is floor division, one instruction
+        // for quotient and remainder together.
+        let (floor, remainder) = if numerator >= 0 {
+            (numerator / denominator, numerator % denominator)
+        } else {
+            (
+                numerator.div_euclid(denominator),
+                numerator.rem_euclid(denominator),
+            )
+        };
         match self {
             Rounding::Down => floor,
             Rounding::Up => floor + i64::from(remainder != 0),

@@ -21,13 +21,14 @@
 use crate::family::{common_income_year, family_input_with, FamilyDecision, RegisterIndex};
 use crate::fee::{
     child_fee, decide_household, full_price, income_limit, income_share, rule_sibling_discount,
-    FeeRules, FirstChild, ZonePrice,
+    Combination, FeeRules, FirstChild, HourlyMethod, ZonePrice,
 };
 use crate::zones::{PriceZone, Zones};
 use chrono::Datelike;
 use chrono::NaiveDate;
 use rayon::prelude::*;
 use registers::{FamilyUnit, MunicipalityNumber, NationalId};
+use rules::Rounding;
 use rules::Status;
 
 /// Options of a batch run.
@@ -368,6 +369,12 @@ struct AmountsPlan<'a> {
     /// Full-time hours, clamped to the hours column's range.
     full_time: u8,
     first_child: FirstChild,
+    /// The fee fraction's denominator (full-time hours × `per`) by rank class, when the rules
+    /// are the default methods (free hours priced at full-time hours and deducted before the
+    /// discount, nearest rounding) and no fee's numerator can come near `i64::MAX`: then a
+    /// child's fee is `round((reduced × paid hours × keep) / denominator)` on plain `i64`.
+    /// `None`: every fee goes through `child_fee`.
+    plain: Option<[i64; 3]>,
 }
 
 impl<'a> AmountsPlan<'a> {
@@ -431,6 +438,27 @@ impl<'a> AmountsPlan<'a> {
             )
         });
         let year = rules.barnehage_year as i64;
+        let full_time = rules.full_time_hours.value;
+        let largest_price = zones
+            .iter()
+            .filter_map(|z| z.makspris)
+            .fold(0i64, |m, p| m.max(p.abs()));
+        let default_methods = rules.hourly_method.0 == HourlyMethod::FullTimeHours
+            && rules.combination.0 == Combination::FreeHoursAtDiscountedPrice
+            && rules.rounding.value == Rounding::Nearest;
+        // Bound of every numerator: reduced ≤ makspris, paid hours ≤ full time, keep ≤ per.
+        let bounded = keep.iter().all(|&(k, per)| {
+            k >= 0
+                && k <= per
+                && per > 0
+                && largest_price
+                    .checked_mul(full_time.max(0))
+                    .and_then(|v| v.checked_mul(per))
+                    .and_then(|v| v.checked_mul(4))
+                    .is_some()
+        });
+        let plain = (default_methods && full_time > 0 && bounded)
+            .then(|| keep.map(|(_, per)| full_time * per));
         AmountsPlan {
             rules,
             zones,
@@ -448,6 +476,7 @@ impl<'a> AmountsPlan<'a> {
             keep,
             full_time: rules.full_time_hours.value.clamp(0, u8::MAX as i64) as u8,
             first_child: rules.first_child.0,
+            plain,
         }
     }
 
@@ -551,8 +580,18 @@ impl<'a> AmountsPlan<'a> {
                         .count()
                 };
                 let hours = columns.weekly_hours[c];
-                let fee = match (reduced, free) {
-                    (Some(reduced), Some(free)) => {
+                let fee = match (reduced, free, self.plain) {
+                    (Some(reduced), Some(free), Some(denominators)) if reduced >= 0 => {
+                        // The same fraction as `child_fee` for the default methods; numerator
+                        // ≥ 0 and bounded, so nearest rounding is (2n + d) / 2d.
+                        let class = rank.min(3) - 1;
+                        let effective = i64::from(hours.min(self.full_time));
+                        let paid = effective - free.clamp(0, effective);
+                        let numerator = reduced * paid * self.keep[class].0;
+                        let denominator = denominators[class];
+                        (2 * numerator + denominator) / (2 * denominator)
+                    }
+                    (Some(reduced), Some(free), _) => {
                         let (keep, per) = self.keep[rank.min(3) - 1];
                         child_fee(self.rules, reduced, hours as u32, free, keep, per)
                     }
