@@ -208,6 +208,7 @@ def main():
         "numpy": np.__version__,
         "children": n_children, "households": n_households, "reps": args.reps,
         "a_build_compute_s": a_bc, "a_build_s": a_b, "a_compute_s": a_c,
+        "a_compute_min_s": min(compute_only), "a_build_compute_min_s": min(build_compute),
         "b_traced_s": b, "b_json_bytes": b_bytes,
         "c_households": n_c, "c_seconds": c_secs, "c_households_per_s": rate,
         "total_monthly_fee": total,

@@ -5,33 +5,40 @@
 //! cargo run --release -p svc-kindergarten --example fee_bench -- \
 //!     [--cases bench/kindergarten/out/cases.csv] [--fees-out bench/kindergarten/out/fees-ours.csv]
 //!     [--explanations-out /dev/null] [--reps 5] [--households-c 20000] [--json-out FILE]
+//!     [--only-a] [--skip-b] [--no-full-trees]
 //! ```
 //!
-//! * (a) amounts only, whole population, from in-memory columns: fill the service's columnar
-//!   input (`FeeColumns`) from the exported columns and compute `fee_amounts` (no explanation
+//! * (a) amounts only, whole population, from in-memory columns: copy the typed arrays prepared
+//!   when reading (as run_openfisca.py's `load` prepares NumPy arrays) into the service's
+//!   columnar input (`FeeColumns`, the build) and compute `fee_amounts` (no explanation
 //!   objects), timed as build + compute and as compute alone;
-//! * (b) every decision with its explanation: `decide_household` for every household and each
-//!   decision (status, findings, per-child fee and explanation tree) serialised to JSON lines,
-//!   written to `--explanations-out` (default /dev/null; the byte count is reported);
-//! * (c) one household at a time as a web API serves it: case JSON text in, `fee_for_case`
-//!   (parse, resolve the parameters for the date, decide with explanations) and the answer
-//!   serialised to JSON text out, sequentially over `--households-c` households.
+//! * (b) every child's decision with its explanation: `decide_household_compact` for every
+//!   household, written with `write_compact_line` after one `write_dictionary` line (the static
+//!   parts of the explanation trees interned once), in parallel blocks, to
+//!   `--explanations-out` (default /dev/null; the byte count is reported); once, for reference,
+//!   the full trees (`decide_household` + `write_decision_json`) to /dev/null
+//!   (`--no-full-trees` skips it);
+//! * (c) one household at a time as a web API serves it: case JSON text in,
+//!   `CaseService::decide_to` (typed parsing, rules cached per date, decision with full
+//!   explanation trees) and the answer as JSON text out, sequentially over `--households-c`
+//!   households; a sample is checked against the uncached `fee_for_case`.
 //!
 //! Every timing is the median of `--reps` repetitions (CSV reading is not timed). The number of
 //! threads is rayon's default (set RAYON_NUM_THREADS=1 for one core). Writes our fee per child to
 //! `--fees-out` and checks it against the fee decided from the registers by `export_cases`.
 
 use chrono::NaiveDate;
+use rayon::prelude::*;
 use registers::Municipalities;
-use rules::{evaluate_batch, Explanation, Finding, Parameters, Provenance};
-use serde::Serialize;
+use rules::{evaluate_batch, Finding, Parameters, Provenance};
 use serde_json::json;
 use std::io::Write;
 use std::path::PathBuf;
 use std::time::Instant;
 use svc_kindergarten::{
-    decide_household, fee_amounts, fee_for_case, BatchOptions, ChildInput, FeeColumns, FeeRules,
-    HouseholdInput, IncomeInput, PriceZone, ZoneInput, Zones, NONE, ZONE_UNKNOWN,
+    decide_household, decide_household_compact, fee_amounts, fee_for_case, write_compact_line,
+    write_decision_json, write_dictionary, BatchOptions, CaseService, ChildInput, FeeColumns,
+    FeeRules, HouseholdInput, IncomeInput, PriceZone, ZoneInput, Zones, NONE, ZONE_UNKNOWN,
 };
 
 /// The exported population as columns (one entry per child) plus household offsets.
@@ -47,6 +54,21 @@ struct Columns {
     fee_registers: Vec<Option<i64>>,
     /// Household h has children `starts[h]..starts[h + 1]`.
     starts: Vec<usize>,
+    /// Typed per-household and per-child arrays prepared when reading (not timed), as
+    /// run_openfisca.py's `load` prepares its `hh_*` NumPy arrays before building: the
+    /// in-memory columns both sides build from.
+    typed: TypedColumns,
+}
+
+/// The typed arrays of [`Columns`] (see there).
+#[derive(Default)]
+struct TypedColumns {
+    municipality: Vec<registers::MunicipalityNumber>,
+    income: Vec<i64>,
+    zone: Vec<u8>,
+    flags: Vec<u8>,
+    child_start: Vec<u32>,
+    weekly_hours: Vec<u8>,
 }
 
 fn read_columns(path: &PathBuf) -> Result<Columns, Box<dyn std::error::Error>> {
@@ -82,6 +104,7 @@ fn read_columns(path: &PathBuf) -> Result<Columns, Box<dyn std::error::Error>> {
         manual: Vec::new(),
         fee_registers: Vec::new(),
         starts: Vec::new(),
+        typed: TypedColumns::default(),
     };
     let mut last_household = None;
     let opt = |s: &str| -> Result<Option<i64>, std::num::ParseIntError> {
@@ -118,28 +141,33 @@ fn read_columns(path: &PathBuf) -> Result<Columns, Box<dyn std::error::Error>> {
         c.fee_registers.push(opt(f[feer])?);
     }
     c.starts.push(c.child_id.len());
+    let households = c.starts.len() - 1;
+    let mut t = TypedColumns::default();
+    for h in 0..households {
+        let first = c.starts[h];
+        t.municipality.push(
+            c.municipality[first]
+                .parse()
+                .map_err(|e| format!("household {h}: {e}"))?,
+        );
+        t.income.push(c.income[first].unwrap_or(NONE));
+        t.zone.push(match c.zone[first] {
+            Some(PriceZone::General) => 0,
+            Some(PriceZone::Sentralitet56) => 1,
+            Some(PriceZone::Tiltakssonen) => 2,
+            None => ZONE_UNKNOWN,
+        });
+        t.flags.push(if c.manual[first].is_empty() {
+            0
+        } else {
+            svc_kindergarten::flags::MANUAL
+        });
+        t.child_start.push(first as u32);
+    }
+    t.child_start.push(c.child_id.len() as u32);
+    t.weekly_hours = c.weekly_hours.iter().map(|&h| h.min(255) as u8).collect();
+    c.typed = t;
     Ok(c)
-}
-
-/// One decision as a JSON line of mode (b), serialised straight from the decision.
-#[derive(Serialize)]
-struct DecisionOut<'a> {
-    household_id: usize,
-    status: &'static str,
-    reasons: &'a [Finding],
-    children: Vec<ChildOut<'a>>,
-    total_monthly_fee: Option<i64>,
-    unverified_parameters: &'a [String],
-}
-
-/// One child of a [`DecisionOut`], with its explanation tree.
-#[derive(Serialize)]
-struct ChildOut<'a> {
-    id: &'a str,
-    rank: usize,
-    monthly_fee: Option<i64>,
-    kjernetid: Option<bool>,
-    explanation: &'a Explanation,
 }
 
 /// Builds one household's input from the columns (no register provenance: amounts only).
@@ -148,7 +176,7 @@ fn build_household(c: &Columns, h: usize) -> HouseholdInput {
     let first = range.start;
     let children = range
         .map(|i| ChildInput {
-            id: c.child_id[i].to_string(),
+            id: child_id_text(c.child_id[i]),
             birth_date: c.birth_date[i],
             weekly_hours: c.weekly_hours[i],
             provenance: Vec::new(),
@@ -181,53 +209,35 @@ fn build_household(c: &Columns, h: usize) -> HouseholdInput {
     }
 }
 
-/// Fills the service's columnar input from the exported columns (amounts only, no provenance).
+/// Fills the service's columnar input from the in-memory typed columns (amounts only, no
+/// provenance): copies of the arrays, as OpenFisca's `set_input` copies its arrays.
 fn build_fee_columns(c: &Columns) -> FeeColumns {
-    let households = c.starts.len() - 1;
-    let mut columns = FeeColumns {
+    let t = &c.typed;
+    let households = t.income.len();
+    FeeColumns {
         date: Some(c.date),
-        ..FeeColumns::default()
-    };
-    columns.unit.reserve(households);
-    columns.child_start.reserve(households + 1);
-    for h in 0..households {
-        let first = c.starts[h];
-        columns.unit.push(h as u32);
-        columns.municipality.push(
-            c.municipality[first]
-                .parse()
-                .expect("exported municipality"),
-        );
-        columns.income.push(c.income[first].unwrap_or(NONE));
-        columns.zone.push(match c.zone[first] {
-            Some(PriceZone::General) => 0,
-            Some(PriceZone::Sentralitet56) => 1,
-            Some(PriceZone::Tiltakssonen) => 2,
-            None => ZONE_UNKNOWN,
-        });
-        columns.flags.push(if c.manual[first].is_empty() {
-            0
-        } else {
-            svc_kindergarten::flags::MANUAL
-        });
-        columns.child_start.push(first as u32);
+        unit: (0..households as u32).collect(),
+        municipality: t.municipality.clone(),
+        income: t.income.clone(),
+        zone: t.zone.clone(),
+        flags: t.flags.clone(),
+        child_start: t.child_start.clone(),
+        // The export numbers children and has no identity numbers: `child` stays empty (the
+        // amounts path does not read it) and the child number is the sibling tie key, the
+        // same order as the zero-padded id texts of the explained path and OpenFisca's
+        // `child_number`.
+        child: Vec::new(),
+        tie_key: c.child_id.clone(),
+        birth_date: c.birth_date.clone(),
+        weekly_hours: t.weekly_hours.clone(),
     }
-    columns.child_start.push(c.child_id.len() as u32);
-    // The export numbers children; the columns want identity numbers, which only break ties
-    // between twins (masked, they show the birth date only, so twins stay in export order).
-    let mut allocator = identity::SyntheticAllocator::new();
-    columns.child = c
-        .birth_date
-        .iter()
-        .map(|&b| {
-            allocator
-                .allocate(b, identity::Sex::Female)
-                .expect("synthetic numbers left")
-        })
-        .collect();
-    columns.birth_date = c.birth_date.clone();
-    columns.weekly_hours = c.weekly_hours.iter().map(|&h| h.min(255) as u8).collect();
-    columns
+}
+
+/// A child's id text in decisions: the child number zero-padded, so that text order (the
+/// explained path's last sibling tie-break) is numeric order (the columnar path's tie key and
+/// OpenFisca's `child_number`).
+fn child_id_text(id: u32) -> String {
+    format!("{id:09}")
 }
 
 /// The case JSON of household `h` (the `fee --case` format).
@@ -235,7 +245,7 @@ fn case_json(c: &Columns, h: usize) -> String {
     let first = c.starts[h];
     let children: Vec<_> = (c.starts[h]..c.starts[h + 1])
         .map(|i| {
-            json!({"id": c.child_id[i].to_string(), "birth_date": c.birth_date[i].to_string(),
+            json!({"id": child_id_text(c.child_id[i]), "birth_date": c.birth_date[i].to_string(),
                    "weekly_hours": c.weekly_hours[i]})
         })
         .collect();
@@ -252,7 +262,9 @@ fn case_json(c: &Columns, h: usize) -> String {
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(|a, b| a.partial_cmp(b).expect("no NaN"));
     let n = v.len();
-    if n % 2 == 1 {
+    if n == 0 {
+        f64::NAN
+    } else if n % 2 == 1 {
         v[n / 2]
     } else {
         (v[n / 2 - 1] + v[n / 2]) / 2.0
@@ -269,6 +281,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut json_out: Option<PathBuf> = None;
     let mut reps = 5usize;
     let mut households_c = 20_000usize;
+    // For profiling the amounts path: stop after (a).
+    let mut only_a = false;
+    // For profiling the case path: no (b).
+    let mut skip_b = false;
+    // Also time the full explanation trees once, for reference.
+    let mut full_trees = true;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         let mut value = || args.next().ok_or(format!("{arg} needs a value"));
@@ -279,6 +297,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             "--json-out" => json_out = Some(PathBuf::from(value()?)),
             "--reps" => reps = value()?.parse()?,
             "--households-c" => households_c = value()?.parse()?,
+            "--only-a" => only_a = true,
+            "--skip-b" => skip_b = true,
+            "--no-full-trees" => full_trees = false,
             other => return Err(format!("unknown argument {other}").into()),
         }
     }
@@ -309,6 +330,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut a_compute = Vec::new();
     let mut a_build = Vec::new();
     let mut total_check = 0i64;
+    let mut amounts_fee = Vec::new();
     for _ in 0..reps {
         let t = Instant::now();
         let rules = FeeRules::resolve(&params, c.date)?;
@@ -321,80 +343,120 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         a_compute.push(computed);
         a_build_compute.push(built + computed);
         total_check = amounts.total.iter().filter(|&&t| t != NONE).sum();
+        amounts_fee = amounts.fee;
     }
+    let a_c_min = a_compute.iter().copied().fold(f64::INFINITY, f64::min);
+    let a_bc_min = a_build_compute
+        .iter()
+        .copied()
+        .fold(f64::INFINITY, f64::min);
     let (a_bc, a_c, a_b) = (median(a_build_compute), median(a_compute), median(a_build));
     eprintln!(
-        "(a) amounts only: build+compute {a_bc:.3} s (build {a_b:.3} s), compute {a_c:.3} s; total {total_check} NOK/month"
+        "(a) amounts only: build+compute {a_bc:.4} s (build {a_b:.4} s), compute {a_c:.4} s (fastest: build+compute {a_bc_min:.4} s, compute {a_c_min:.4} s); total {total_check} NOK/month"
     );
 
-    // (b) every decision with its explanation, serialised to JSON lines.
+    if only_a {
+        return Ok(());
+    }
+
+    // (b) every child's decision with its explanation, serialised to JSON lines: the compact
+    // form (dictionary line once, then one line per household with the values), in parallel
+    // blocks written in order to one buffered writer.
     let rules = FeeRules::resolve(&params, c.date)?;
     let mut b_times = Vec::new();
     let mut b_bytes = 0usize;
     let b_reps = reps.clamp(1, 3);
-    for _ in 0..b_reps {
+    for _ in 0..if skip_b { 0 } else { b_reps } {
         let mut sink =
             std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(&explanations_out)?);
         let t = Instant::now();
         let mut bytes = 0usize;
-        for block in households.chunks(16_384) {
-            let serialised = evaluate_batch(block, CHUNK, |&h| {
-                let input = build_household(&c, h);
-                let decision = decide_household(&rules, &input);
-                let fee = &decision.result;
-                let out = DecisionOut {
-                    household_id: h,
-                    status: decision.outcome.status(),
-                    reasons: decision.outcome.findings(),
-                    children: fee
-                        .children
-                        .iter()
-                        .map(|ch| ChildOut {
-                            id: &ch.id,
-                            rank: ch.rank,
-                            monthly_fee: ch.monthly_fee,
-                            kjernetid: ch.kjernetid,
-                            explanation: &ch.explanation,
-                        })
-                        .collect(),
-                    total_monthly_fee: fee.total_monthly_fee,
-                    unverified_parameters: &fee.unverified_parameters,
-                };
-                let mut line = serde_json::to_vec(&out).expect("serialisable");
-                line.push(b'\n');
-                line
-            });
-            for line in &serialised {
-                sink.write_all(line)?;
-                bytes += line.len();
+        let mut dictionary = Vec::new();
+        write_dictionary(&mut dictionary, &rules)?;
+        sink.write_all(&dictionary)?;
+        bytes += dictionary.len();
+        for block in households.chunks(32_768) {
+            let buffers: Vec<std::io::Result<Vec<u8>>> = block
+                .par_chunks(1024)
+                .map(|chunk| {
+                    let mut buffer = Vec::with_capacity(chunk.len() * 512);
+                    for &h in chunk {
+                        let input = build_household(&c, h);
+                        let compact = decide_household_compact(&rules, &input);
+                        write_compact_line(&mut buffer, h, &rules, &input, &compact)?;
+                    }
+                    Ok(buffer)
+                })
+                .collect();
+            for buffer in buffers {
+                let buffer = buffer?;
+                sink.write_all(&buffer)?;
+                bytes += buffer.len();
             }
         }
         sink.flush()?;
         b_times.push(t.elapsed().as_secs_f64());
         b_bytes = bytes;
     }
+    // For reference, once: the full explanation tree of every child (what the compact lines
+    // expand to), serialised with serde as before.
+    let mut b_full_secs = f64::NAN;
+    let mut b_full_bytes = 0usize;
+    if !skip_b && full_trees {
+        let mut sink =
+            std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create("/dev/null")?);
+        let t = Instant::now();
+        for block in households.chunks(16_384) {
+            let serialised = evaluate_batch(block, CHUNK, |&h| {
+                let input = build_household(&c, h);
+                let decision = decide_household(&rules, &input);
+                let mut line = Vec::with_capacity(16 * 1024);
+                write_decision_json(&mut line, &decision).expect("serialisable");
+                line.push(b'\n');
+                line
+            });
+            for line in &serialised {
+                sink.write_all(line)?;
+                b_full_bytes += line.len();
+            }
+        }
+        sink.flush()?;
+        b_full_secs = t.elapsed().as_secs_f64();
+    }
     let b = median(b_times);
     eprintln!(
-        "(b) with explanations: {b:.3} s, {:.1} MB of JSON to {}",
+        "(b) with explanations (compact): {b:.3} s, {:.1} MB of JSON to {}; full trees once: {b_full_secs:.3} s, {:.1} MB",
         b_bytes as f64 / 1e6,
-        explanations_out.display()
+        explanations_out.display(),
+        b_full_bytes as f64 / 1e6
     );
 
     // (c) one household at a time: case JSON in, fee_for_case, JSON out.
     let n_c = households_c.min(n_households);
     let step = (n_households / n_c.max(1)).max(1);
     let sample: Vec<String> = (0..n_c).map(|k| case_json(&c, k * step)).collect();
+    // As a web API serves it: the service (cached rules per date) lives across requests.
+    let service = CaseService::new(&params, &zones, &municipalities);
     let mut c_times = Vec::new();
     let mut c_bytes = 0usize;
+    let mut answer = Vec::with_capacity(64 * 1024);
     for _ in 0..reps.clamp(1, 3) {
         let t = Instant::now();
         let mut bytes = 0usize;
         for case in &sample {
-            let answer = fee_for_case(case, &params, &zones, &municipalities)?;
-            bytes += serde_json::to_string(&answer)?.len();
+            answer.clear();
+            service.decide_to(case, &mut answer)?;
+            bytes += answer.len();
         }
         c_times.push(t.elapsed().as_secs_f64());
         c_bytes = bytes;
+    }
+    // The service's answers are the uncached `fee_for_case`'s (checked on a sample).
+    for case in sample.iter().step_by(97) {
+        let fast: serde_json::Value = serde_json::from_str(&service.decide(case)?)?;
+        if fast != fee_for_case(case, &params, &zones, &municipalities)? {
+            return Err(format!("the cached case path differs on {case}").into());
+        }
     }
     let c_secs = median(c_times);
     let c_rate = n_c as f64 / c_secs;
@@ -407,24 +469,26 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     // Fees per child, with a check against the decision from the registers.
     let decisions = evaluate_batch(&households, CHUNK, |&h| {
         let input = build_household(&c, h);
-        let d = decide_household(&rules, &input);
+        let d = decide_household_compact(&rules, &input);
         (
             d.outcome.status(),
-            d.result
-                .children
-                .iter()
-                .map(|ch| ch.monthly_fee)
+            (0..d.children.len())
+                .map(|k| d.monthly_fee(k))
                 .collect::<Vec<_>>(),
         )
     });
     let mut w = std::io::BufWriter::new(std::fs::File::create(&fees_out)?);
     writeln!(w, "child_id,fee,status")?;
     let mut differs_from_registers = 0usize;
+    let mut amounts_differ = 0usize;
     for (h, (status, fees)) in decisions.iter().enumerate() {
         for (k, fee) in fees.iter().enumerate() {
             let i = c.starts[h] + k;
             if *fee != c.fee_registers[i] {
                 differs_from_registers += 1;
+            }
+            if fee.unwrap_or(NONE) != amounts_fee[i] {
+                amounts_differ += 1;
             }
             writeln!(
                 w,
@@ -436,13 +500,18 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     w.flush()?;
     eprintln!(
-        "wrote {} to {}; {differs_from_registers} children differ from the fee decided from the registers",
+        "wrote {} to {}; {differs_from_registers} children differ from the fee decided from the registers, {amounts_differ} between the amounts path (a) and the explained path",
         n_children,
         fees_out.display()
     );
 
+    // The machine's 1-minute load average when our side finished (Linux; `None` elsewhere).
+    let load_average: Option<f64> = std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|t| t.split_whitespace().next().and_then(|l| l.parse().ok()));
     let summary = json!({
         "side": "ours",
+        "load_average_at_end": load_average,
         "threads": threads,
         "children": n_children,
         "households": n_households,
@@ -450,13 +519,18 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "a_build_compute_s": a_bc,
         "a_build_s": a_b,
         "a_compute_s": a_c,
+        "a_compute_min_s": a_c_min,
+        "a_build_compute_min_s": a_bc_min,
         "b_explained_s": b,
         "b_json_bytes": b_bytes,
+        "b_full_trees_s": if b_full_secs.is_nan() { None } else { Some(b_full_secs) },
+        "b_full_trees_bytes": b_full_bytes,
         "c_households": n_c,
         "c_seconds": c_secs,
         "c_households_per_s": c_rate,
         "total_monthly_fee": total_check,
         "differs_from_registers": differs_from_registers,
+        "amounts_path_differs": amounts_differ,
     });
     println!("{summary}");
     if let Some(path) = json_out {

@@ -18,6 +18,7 @@ use crate::zones::{PriceZone, Zones};
 use registers::{Municipalities, MunicipalityNumber};
 use rules::{parse_iso_date, Decision, ParameterError, Parameters, Provenance};
 use serde_json::{json, Map, Value as Json};
+use std::borrow::Cow;
 
 /// Why a case could not be decided at all.
 #[derive(Debug, thiserror::Error, PartialEq)]
@@ -299,4 +300,254 @@ pub fn decision_json(decision: &Decision<HouseholdFee>) -> Json {
         "total_monthly_fee": fee.total_monthly_fee,
         "unverified_parameters": fee.unverified_parameters,
     })
+}
+
+/// One household case as typed fields, borrowed from the JSON text where it has no escapes.
+/// Only for well-formed cases: anything this does not accept is re-parsed by the `Value` path,
+/// so every error message stays the one [`fee_for_case`] gives.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CaseIn<'a> {
+    #[serde(borrow)]
+    date: Cow<'a, str>,
+    #[serde(borrow)]
+    municipality: Cow<'a, str>,
+    /// `None` when the field is absent (an error), `Some(None)` when it is `null` (unknown).
+    #[serde(default, deserialize_with = "present")]
+    household_income: Option<Option<i64>>,
+    #[serde(default, borrow)]
+    price_zone: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    children: Vec<ChildIn<'a>>,
+}
+
+/// One child of a [`CaseIn`].
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ChildIn<'a> {
+    #[serde(borrow)]
+    id: Cow<'a, str>,
+    #[serde(borrow)]
+    birth_date: Cow<'a, str>,
+    weekly_hours: i64,
+}
+
+/// Marks a field that is present (possibly `null`), as opposed to absent.
+fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<i64>>, D::Error> {
+    use serde::Deserialize;
+    Option::<i64>::deserialize(d).map(Some)
+}
+
+/// The typed fast path of [`parse_case`]: the same checks and the same household input, or
+/// `None` for anything it does not accept (the caller then takes the `Value` path, which
+/// names the error exactly).
+fn parse_case_typed(
+    json: &str,
+    zones: &Zones,
+    municipalities: &Municipalities,
+) -> Option<(chrono::NaiveDate, HouseholdInput)> {
+    let case: CaseIn<'_> = serde_json::from_str(json).ok()?;
+    let date = parse_iso_date(&case.date)?;
+    let number: MunicipalityNumber = case.municipality.parse().ok()?;
+    municipalities.get(number)?;
+    let zone = match case.price_zone {
+        None => {
+            let answer = zones.zone_of(number);
+            ZoneInput {
+                zone: answer.zone,
+                provenance: answer.provenance,
+                unknown_reason: answer.unknown_reason,
+                possible: answer.possible,
+            }
+        }
+        Some(code) => ZoneInput {
+            zone: Some(code.parse::<PriceZone>().ok()?),
+            provenance: case_provenance("price_zone"),
+            unknown_reason: None,
+            possible: Vec::new(),
+        },
+    };
+    let income = match case.household_income? {
+        None => IncomeInput {
+            amount: None,
+            provenance: vec![case_provenance("household_income")],
+            unknown_reason: Some("household_income is null (unknown) in the case".into()),
+        },
+        Some(amount) => IncomeInput {
+            amount: Some(amount),
+            provenance: vec![case_provenance("household_income")],
+            unknown_reason: None,
+        },
+    };
+    if case.children.is_empty() {
+        return None;
+    }
+    let mut children: Vec<ChildInput> = Vec::with_capacity(case.children.len());
+    for (i, child) in case.children.into_iter().enumerate() {
+        if child.id.is_empty() || children.iter().any(|c| c.id == child.id) {
+            return None;
+        }
+        let birth_date = parse_iso_date(&child.birth_date).filter(|b| *b <= date)?;
+        if !(1..=168).contains(&child.weekly_hours) {
+            return None;
+        }
+        children.push(ChildInput {
+            id: child.id.into_owned(),
+            birth_date,
+            weekly_hours: child.weekly_hours as u32,
+            provenance: vec![case_provenance(&format!("children[{i}]"))],
+        });
+    }
+    Some((
+        date,
+        HouseholdInput {
+            zone,
+            income,
+            children,
+            findings: Vec::new(),
+        },
+    ))
+}
+
+/// A decision in the shape of [`decision_json`], serialised directly (no `Value` tree).
+#[derive(serde::Serialize)]
+struct DecisionOut<'a> {
+    status: &'static str,
+    reasons: &'a [rules::Finding],
+    date: chrono::NaiveDate,
+    price_zone: Option<&'static str>,
+    makspris: Option<i64>,
+    income_limit: Option<i64>,
+    reduced_price: Option<i64>,
+    kjernetid_income_limit: Option<i64>,
+    children: Vec<ChildOut<'a>>,
+    total_monthly_fee: Option<i64>,
+    unverified_parameters: &'a [String],
+}
+
+/// One child of a [`DecisionOut`].
+#[derive(serde::Serialize)]
+struct ChildOut<'a> {
+    id: &'a str,
+    rank: usize,
+    monthly_fee: Option<i64>,
+    kjernetid: Option<bool>,
+    full_price: Option<i64>,
+    explanation: &'a rules::Explanation,
+}
+
+/// Writes `decision` as JSON to `out`: the same JSON value as [`decision_json`] (object keys
+/// in declaration order rather than sorted), without building a `Value` tree first.
+pub fn write_decision_json<W: std::io::Write>(
+    out: W,
+    decision: &Decision<HouseholdFee>,
+) -> serde_json::Result<()> {
+    let fee = &decision.result;
+    serde_json::to_writer(
+        out,
+        &DecisionOut {
+            status: decision.outcome.status(),
+            reasons: decision.outcome.findings(),
+            date: fee.date,
+            price_zone: fee.price_zone.map(|z| z.code()),
+            makspris: fee.makspris,
+            income_limit: fee.income_limit,
+            reduced_price: fee.reduced_price,
+            kjernetid_income_limit: fee.kjernetid_income_limit,
+            children: fee
+                .children
+                .iter()
+                .map(|c| ChildOut {
+                    id: &c.id,
+                    rank: c.rank,
+                    monthly_fee: c.monthly_fee,
+                    kjernetid: c.kjernetid,
+                    full_price: c.full_price,
+                    explanation: &c.explanation,
+                })
+                .collect(),
+            total_monthly_fee: fee.total_monthly_fee,
+            unverified_parameters: &fee.unverified_parameters,
+        },
+    )
+}
+
+/// How many dates of resolved rules a [`CaseService`] keeps.
+const CACHED_DATES: usize = 16;
+
+/// The case interface as a long-lived service (a web API's handler state): [`fee_for_case`]
+/// with the resolved [`FeeRules`] cached per date, typed parsing and direct serialisation.
+///
+/// Why: resolving every parameter per request cost more than deciding the household, and
+/// requests cluster on a few dates (the first of the month). The cache is a small list behind
+/// a lock, safe to share between request threads; when full, the oldest date is dropped.
+/// The answers are the same JSON as [`fee_for_case`]'s, errors included (tested).
+pub struct CaseService<'a> {
+    params: &'a Parameters,
+    zones: &'a Zones,
+    municipalities: &'a Municipalities,
+    rules: std::sync::RwLock<Vec<(chrono::NaiveDate, std::sync::Arc<FeeRules>)>>,
+}
+
+impl<'a> CaseService<'a> {
+    /// A service over loaded parameters, zones and municipalities, with an empty cache.
+    pub fn new(
+        params: &'a Parameters,
+        zones: &'a Zones,
+        municipalities: &'a Municipalities,
+    ) -> CaseService<'a> {
+        CaseService {
+            params,
+            zones,
+            municipalities,
+            rules: std::sync::RwLock::new(Vec::with_capacity(CACHED_DATES)),
+        }
+    }
+
+    /// The rules resolved for `date`, from the cache or resolved now (a failed resolution is
+    /// not cached: it is reported each time).
+    pub fn rules_for(
+        &self,
+        date: chrono::NaiveDate,
+    ) -> Result<std::sync::Arc<FeeRules>, ParameterError> {
+        // A poisoned lock only means another request panicked; the cached rules stay valid.
+        let cached = self
+            .rules
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+            .find(|(d, _)| *d == date)
+            .map(|(_, r)| r.clone());
+        if let Some(rules) = cached {
+            return Ok(rules);
+        }
+        let rules = std::sync::Arc::new(FeeRules::resolve(self.params, date)?);
+        let mut cache = self.rules.write().unwrap_or_else(|e| e.into_inner());
+        if !cache.iter().any(|(d, _)| *d == date) {
+            if cache.len() == CACHED_DATES {
+                cache.remove(0);
+            }
+            cache.push((date, rules.clone()));
+        }
+        Ok(rules)
+    }
+
+    /// Decides one case (JSON text, the [`fee_for_case`] format) and appends the answer as
+    /// JSON text to `out`.
+    pub fn decide_to(&self, json: &str, out: &mut Vec<u8>) -> Result<(), CaseError> {
+        let (date, household) = match parse_case_typed(json, self.zones, self.municipalities) {
+            Some(parsed) => parsed,
+            None => parse_case(json, self.zones, self.municipalities)?,
+        };
+        let rules = self.rules_for(date)?;
+        let decision = decide_household(&rules, &household);
+        write_decision_json(out, &decision).map_err(|e| CaseError::Json(e.to_string()))
+    }
+
+    /// [`CaseService::decide_to`] into a new string.
+    pub fn decide(&self, json: &str) -> Result<String, CaseError> {
+        let mut out = Vec::with_capacity(8 * 1024);
+        self.decide_to(json, &mut out)?;
+        String::from_utf8(out).map_err(|e| CaseError::Json(e.to_string()))
+    }
 }

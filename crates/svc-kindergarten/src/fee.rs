@@ -29,10 +29,11 @@ use crate::zones::PriceZone;
 use chrono::{Datelike, NaiveDate};
 use rules::{
     barnehage_year, Decimal, Decision, Explanation, Finding, Input, Outcome, ParameterError,
-    Parameters, Provenance, Resolved, Rounding, Status, Value,
+    ParameterUse, Parameters, Provenance, Resolved, Rounding, Status, Value,
 };
 
-const REGULATION: &str = "FOR-2005-12-16-1478 forskrift om foreldrebetaling i barnehager";
+pub(crate) const REGULATION: &str =
+    "FOR-2005-12-16-1478 forskrift om foreldrebetaling i barnehager";
 
 /// Legal reference of the makspris rule.
 pub const REF_MAKSPRIS: &str = "FOR-2005-12-16-1478 forskrift om foreldrebetaling i barnehager § 1 Maksimalgrense (https://lovdata.no/forskrift/2005-12-16-1478); Stortingets årlige budsjettvedtak";
@@ -107,6 +108,42 @@ pub struct FeeRules {
     pub(crate) discount_third: Resolved<Decimal>,
     pub(crate) first_child: (FirstChild, Resolved<String>),
     pub(crate) combination: (Combination, Resolved<String>),
+    /// (path, from, label) of every unverified value above, sorted by label.
+    pub(crate) unverified: Vec<(String, NaiveDate, String)>,
+    /// Per parameter [`slot`]: its index in `unverified`, when unverified. Why: the compact path
+    /// checks some twenty parameter uses a child; by slot that is an array look-up, not a
+    /// comparison of path texts.
+    pub(crate) unverified_of: [Option<u8>; slot::COUNT],
+}
+
+/// Numbers for the parameters of [`FeeRules`], for per-household bookkeeping without strings.
+mod slot {
+    pub const MAKSPRIS_GENERAL: usize = 0;
+    pub const MAKSPRIS_SENTRALITET: usize = 1;
+    pub const MAKSPRIS_TILTAKSSONEN: usize = 2;
+    pub const RATE: usize = 3;
+    pub const PAYMENTS: usize = 4;
+    pub const LIMIT_ROUNDING: usize = 5;
+    pub const ROUNDING: usize = 6;
+    pub const FULL_TIME_HOURS: usize = 7;
+    pub const PART_TIME_METHOD: usize = 8;
+    pub const YOUNGEST_COHORT: usize = 9;
+    pub const OLDEST_COHORT: usize = 10;
+    pub const FREE_HOURS: usize = 11;
+    pub const KJERNETID_LIMIT: usize = 12;
+    pub const HOURLY_METHOD: usize = 13;
+    pub const FIRST_CHILD: usize = 14;
+    pub const DISCOUNT_SECOND: usize = 15;
+    pub const DISCOUNT_THIRD: usize = 16;
+    pub const COMBINATION: usize = 17;
+    pub const COUNT: usize = 18;
+    /// The slots whose values are amounts (an unverified one is a warning on the decision).
+    pub fn is_amount(slot: usize) -> bool {
+        matches!(
+            slot,
+            MAKSPRIS_GENERAL | MAKSPRIS_SENTRALITET | MAKSPRIS_TILTAKSSONEN | KJERNETID_LIMIT
+        )
+    }
 }
 
 fn zone_price(
@@ -235,7 +272,114 @@ impl FeeRules {
                     ),
                 ],
             )?,
+            unverified: Vec::new(),
+            unverified_of: [None; slot::COUNT],
+        }
+        .with_unverified_labels())
+    }
+
+    /// Fills `unverified`: the labels of every unverified parameter value, sorted, formatted
+    /// once per rule set instead of once per household.
+    fn with_unverified_labels(mut self) -> FeeRules {
+        let mut labels: Vec<(String, NaiveDate, String)> = self
+            .parameter_uses()
+            .into_iter()
+            .filter(|u| u.status == Status::Unverified)
+            .map(|u| {
+                (
+                    u.path.clone(),
+                    u.from,
+                    format!("{} from {}", u.path, u.from),
+                )
+            })
+            .collect();
+        labels.sort_by(|a, b| a.2.cmp(&b.2));
+        labels.dedup_by(|a, b| a.2 == b.2);
+        let mut of = [None; slot::COUNT];
+        for (s, index) in of.iter_mut().enumerate() {
+            *index = self
+                .slot_use(s)
+                .filter(|u| u.status == Status::Unverified)
+                .and_then(|u| {
+                    labels
+                        .iter()
+                        .position(|(path, from, _)| *from == u.from && *path == u.path)
+                })
+                .map(|i| i as u8);
+        }
+        self.unverified = labels;
+        self.unverified_of = of;
+        self
+    }
+
+    /// The labels (`path from date`) of the unverified parameter values these rules hold,
+    /// sorted: [`CompactDecision::unverified`] indexes into it.
+    pub fn unverified_labels(&self) -> impl Iterator<Item = &str> {
+        self.unverified.iter().map(|(_, _, label)| label.as_str())
+    }
+
+    /// The parameter use in `slot` (see [`slot`]), if the rules hold one there.
+    fn slot_use(&self, slot: usize) -> Option<&ParameterUse> {
+        fn zone(z: &ZonePrice) -> Option<&ParameterUse> {
+            match z {
+                ZonePrice::Price(p) => Some(&p.used),
+                _ => None,
+            }
+        }
+        Some(match slot {
+            slot::MAKSPRIS_GENERAL => &self.makspris_general.used,
+            slot::MAKSPRIS_SENTRALITET => return zone(&self.makspris_sentralitet),
+            slot::MAKSPRIS_TILTAKSSONEN => return zone(&self.makspris_tiltakssonen),
+            slot::RATE => &self.rate.used,
+            slot::PAYMENTS => &self.payments.used,
+            slot::LIMIT_ROUNDING => &self.limit_rounding.used,
+            slot::ROUNDING => &self.rounding.used,
+            slot::FULL_TIME_HOURS => &self.full_time_hours.used,
+            slot::PART_TIME_METHOD => &self.part_time_method.used,
+            slot::YOUNGEST_COHORT => &self.youngest_cohort.used,
+            slot::OLDEST_COHORT => &self.oldest_cohort.used,
+            slot::FREE_HOURS => &self.free_hours.used,
+            slot::KJERNETID_LIMIT => return self.kjernetid_limit.as_ref().ok().map(|l| &l.used),
+            slot::HOURLY_METHOD => &self.hourly_method.1.used,
+            slot::FIRST_CHILD => &self.first_child.1.used,
+            slot::DISCOUNT_SECOND => &self.discount_second.used,
+            slot::DISCOUNT_THIRD => &self.discount_third.used,
+            slot::COMBINATION => &self.combination.1.used,
+            _ => return None,
         })
+    }
+
+    /// Every parameter use the rules resolved (for the dictionary of compact explanations):
+    /// the zone prices where in force and the kjernetid limit where known.
+    pub fn parameter_uses(&self) -> Vec<&ParameterUse> {
+        let mut out = vec![&self.makspris_general.used];
+        for zone in [&self.makspris_sentralitet, &self.makspris_tiltakssonen] {
+            if let ZonePrice::Price(p) = zone {
+                out.push(&p.used);
+            }
+        }
+        out.extend([
+            &self.full_time_hours.used,
+            &self.rounding.used,
+            &self.part_time_method.used,
+            &self.rate.used,
+            &self.payments.used,
+            &self.limit_rounding.used,
+        ]);
+        if let Ok(limit) = &self.kjernetid_limit {
+            out.push(&limit.used);
+        }
+        out.extend([
+            &self.free_hours.used,
+            &self.youngest_cohort.used,
+            &self.oldest_cohort.used,
+            &self.hourly_method.1.used,
+            &self.discount_second.used,
+            &self.discount_third.used,
+            &self.first_child.1.used,
+            &self.combination.1.used,
+        ]);
+        out
     }
 
     /// The date the rules were resolved for.
@@ -395,11 +539,47 @@ impl Fraction {
     }
 }
 
+/// How the makspris step went: the variable part of its explanation node (the rest is the
+/// rule's static text and the rules' parameters).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MaksprisCase {
+    /// The zone is unknown and zone prices differ on the date: manual handling.
+    UnknownZoneMatters,
+    /// The zone is unknown, but no special zone price is in force: the general makspris.
+    UnknownZoneGeneral,
+    /// The general zone.
+    General,
+    /// A special zone whose own price is not in force yet: the general makspris.
+    NotIntroduced(PriceZone),
+    /// A special zone at its own price.
+    ZonePrice(PriceZone),
+    /// A special zone without a known price: manual handling.
+    NoValue(PriceZone),
+}
+
+impl MaksprisCase {
+    /// The case's code in compact explanations (a key of the dictionary's summaries).
+    pub fn code(self) -> &'static str {
+        match self {
+            MaksprisCase::UnknownZoneMatters => "unknown_zone_matters",
+            MaksprisCase::UnknownZoneGeneral => "unknown_zone_general",
+            MaksprisCase::General => "general",
+            MaksprisCase::NotIntroduced(_) => "not_introduced",
+            MaksprisCase::ZonePrice(_) => "zone_price",
+            MaksprisCase::NoValue(_) => "no_value",
+        }
+    }
+}
+
 /// The makspris step's result.
-struct MaksprisStep {
-    zone: Option<PriceZone>,
-    makspris: Option<i64>,
-    explanation: Explanation,
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MaksprisStep {
+    /// The zone applied (`None` when unknown).
+    pub zone: Option<PriceZone>,
+    /// The makspris applied (`None` when unknown).
+    pub makspris: Option<i64>,
+    /// How it was decided.
+    pub case: MaksprisCase,
 }
 
 /// Rule: the makspris of the household's price zone on the date.
@@ -409,16 +589,8 @@ struct MaksprisStep {
 /// makspris applies in the zone. An unknown zone is a finding only when the zone matters on the
 /// date, i.e. when a possible special zone has a price of its own.
 fn rule_makspris(rules: &FeeRules, zone: &ZoneInput, findings: &mut Vec<Finding>) -> MaksprisStep {
-    let general = &rules.makspris_general;
-    let mut node = Explanation::new("kindergarten.makspris", REF_MAKSPRIS, Value::Missing)
-        .input(Input::new(
-            "price_zone",
-            zone.zone.map(|z| z.code().to_string()),
-            vec![zone.provenance.clone()],
-        ))
-        .parameter(&general.used);
-    let zone_price = |z: PriceZone| rules.zone_price(z);
-    let (applied_zone, makspris) = match zone.zone {
+    let general = rules.makspris_general.value;
+    let (applied, makspris, case) = match zone.zone {
         None => {
             // Unknown zone: it matters only if a zone it may be in has a price of its own on the
             // date that differs from the general makspris.
@@ -433,59 +605,119 @@ fn rule_makspris(rules: &FeeRules, zone: &ZoneInput, findings: &mut Vec<Finding>
                             rules.date
                         ),
                 ));
-                node.summary = "The price zone is unknown and zone prices differ on this date: manual handling.".into();
-                (None, None)
+                (None, None, MaksprisCase::UnknownZoneMatters)
             } else {
-                node.summary = format!(
-                    "The price zone is unknown, but no special zone price is in force on {}: the general makspris {} applies.",
-                    rules.date, general.value
-                );
-                (Some(PriceZone::General), Some(general.value))
+                (
+                    Some(PriceZone::General),
+                    Some(general),
+                    MaksprisCase::UnknownZoneGeneral,
+                )
             }
         }
-        Some(PriceZone::General) => {
-            node.summary = format!(
-                "General price zone: makspris {} NOK a month.",
-                general.value
-            );
-            (Some(PriceZone::General), Some(general.value))
-        }
-        Some(z) => match zone_price(z).expect("special zone") {
-            ZonePrice::NotIntroduced => {
-                node.summary = format!(
-                    "The {z} price is not in force on {}: the general makspris {} applies.",
-                    rules.date, general.value
-                );
-                (Some(z), Some(general.value))
-            }
-            ZonePrice::Price(p) => {
-                node = node.parameter(&p.used);
-                node.summary = format!("Price zone {z}: makspris {} NOK a month.", p.value);
-                (Some(z), Some(p.value))
-            }
+        Some(PriceZone::General) => (
+            Some(PriceZone::General),
+            Some(general),
+            MaksprisCase::General,
+        ),
+        Some(z) => match rules.zone_price(z).expect("special zone") {
+            ZonePrice::NotIntroduced => (Some(z), Some(general), MaksprisCase::NotIntroduced(z)),
+            ZonePrice::Price(p) => (Some(z), Some(p.value), MaksprisCase::ZonePrice(z)),
             ZonePrice::NoValue(e) => {
                 findings.push(Finding::manual("makspris_unknown", e.to_string()));
-                node.summary = format!(
-                    "No makspris is known for {z} on {}: manual handling.",
-                    rules.date
-                );
-                (Some(z), None)
+                (Some(z), None, MaksprisCase::NoValue(z))
             }
         },
     };
-    node.result = makspris.into();
     MaksprisStep {
-        zone: applied_zone,
+        zone: applied,
         makspris,
-        explanation: node,
+        case,
+    }
+}
+
+/// The explanation node of the makspris step.
+fn makspris_node(rules: &FeeRules, zone: &ZoneInput, step: &MaksprisStep) -> Explanation {
+    let general = &rules.makspris_general;
+    let mut node = Explanation::new("kindergarten.makspris", REF_MAKSPRIS, Value::Missing)
+        .input(Input::new(
+            "price_zone",
+            zone.zone.map(|z| z.code().to_string()),
+            vec![zone.provenance.clone()],
+        ))
+        .parameter(&general.used);
+    node.summary = match step.case {
+        MaksprisCase::UnknownZoneMatters => {
+            "The price zone is unknown and zone prices differ on this date: manual handling."
+                .into()
+        }
+        MaksprisCase::UnknownZoneGeneral => format!(
+            "The price zone is unknown, but no special zone price is in force on {}: the general makspris {} applies.",
+            rules.date, general.value
+        ),
+        MaksprisCase::General => format!(
+            "General price zone: makspris {} NOK a month.",
+            general.value
+        ),
+        MaksprisCase::NotIntroduced(z) => format!(
+            "The {z} price is not in force on {}: the general makspris {} applies.",
+            rules.date, general.value
+        ),
+        MaksprisCase::ZonePrice(z) => match rules.zone_price(z) {
+            Some(ZonePrice::Price(p)) => {
+                node = node.parameter(&p.used);
+                format!("Price zone {z}: makspris {} NOK a month.", p.value)
+            }
+            _ => unreachable!("a zone-price case has a zone price"),
+        },
+        MaksprisCase::NoValue(z) => format!(
+            "No makspris is known for {z} on {}: manual handling.",
+            rules.date
+        ),
+    };
+    node.result = step.makspris.into();
+    node
+}
+
+/// How the 6 % step went: the variable part of its explanation node.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CapCase {
+    /// Not evaluated: the makspris is unknown.
+    MaksprisUnknown,
+    /// The makspris is 0: nothing to reduce.
+    MaksprisZero,
+    /// The household income is unknown: manual handling.
+    IncomeUnknown,
+    /// Income at or above the limit: the makspris.
+    AtOrAboveLimit,
+    /// Income 0 or negative: 0 (with a warning).
+    NotPositive,
+    /// Income below the limit: 6 % of it a month.
+    Share,
+}
+
+impl CapCase {
+    /// The case's code in compact explanations (a key of the dictionary's summaries).
+    pub fn code(self) -> &'static str {
+        match self {
+            CapCase::MaksprisUnknown => "makspris_unknown",
+            CapCase::MaksprisZero => "makspris_zero",
+            CapCase::IncomeUnknown => "income_unknown",
+            CapCase::AtOrAboveLimit => "at_or_above_limit",
+            CapCase::NotPositive => "not_positive",
+            CapCase::Share => "share",
+        }
     }
 }
 
 /// The 6 % step's result.
-struct CapStep {
-    limit: Option<i64>,
-    reduced_price: Option<i64>,
-    explanation: Explanation,
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CapStep {
+    /// The income limit at the makspris (`None` when the makspris is unknown).
+    pub limit: Option<i64>,
+    /// The household's reduced full-time price (`None` when unknown).
+    pub reduced_price: Option<i64>,
+    /// How it was decided.
+    pub case: CapCase,
 }
 
 /// The place price at `makspris` before every reduction: makspris × min(hours, full time) /
@@ -534,6 +766,55 @@ fn rule_income_cap(
     income: &IncomeInput,
     findings: &mut Vec<Finding>,
 ) -> CapStep {
+    let Some(makspris) = makspris else {
+        return CapStep {
+            limit: None,
+            reduced_price: None,
+            case: CapCase::MaksprisUnknown,
+        };
+    };
+    let limit = income_limit(rules, makspris);
+    let (reduced, case) = if makspris == 0 {
+        (Some(0), CapCase::MaksprisZero)
+    } else {
+        match income.amount {
+            None => {
+                findings.push(Finding::manual(
+                    "income_unknown",
+                    income.unknown_reason.clone().unwrap_or_else(|| {
+                        "the household income is unknown: the 6 % rule and gratis kjernetid cannot be decided".into()
+                    }),
+                ));
+                (None, CapCase::IncomeUnknown)
+            }
+            Some(amount) if amount >= limit => (Some(makspris), CapCase::AtOrAboveLimit),
+            Some(amount) if amount <= 0 => {
+                findings.push(Finding::warning(
+                    "income_not_positive",
+                    format!("household income is {amount} NOK; 6 % of it gives a fee of 0"),
+                ));
+                (Some(0), CapCase::NotPositive)
+            }
+            Some(amount) => (
+                Some(income_share(rules, amount).min(makspris)),
+                CapCase::Share,
+            ),
+        }
+    };
+    CapStep {
+        limit: Some(limit),
+        reduced_price: reduced,
+        case,
+    }
+}
+
+/// The explanation node of the 6 % step.
+fn income_cap_node(
+    rules: &FeeRules,
+    makspris: Option<i64>,
+    income: &IncomeInput,
+    step: &CapStep,
+) -> Explanation {
     let rate = rules.rate.value;
     let payments = rules.payments.value as i128;
     let mut node = Explanation::new("kindergarten.income_cap", REF_INCOME_CAP, Value::Missing)
@@ -546,16 +827,11 @@ fn rule_income_cap(
         .parameter(&rules.payments.used)
         .parameter(&rules.limit_rounding.used)
         .parameter(&rules.rounding.used);
-    let Some(makspris) = makspris else {
+    let (Some(makspris), Some(limit)) = (makspris, step.limit) else {
         node.summary = "Not evaluated: the makspris is unknown.".into();
-        return CapStep {
-            limit: None,
-            reduced_price: None,
-            explanation: node,
-        };
+        return node;
     };
     node = node.input(Input::derived("makspris", makspris));
-    let limit = income_limit(rules, makspris);
     let limit_node = Explanation::new("kindergarten.income_cap.limit", REF_INCOME_CAP, limit)
         .summary(format!(
             "Income limit = makspris {makspris} × {payments} / {rate} = {limit} NOK (rounded {}).",
@@ -565,56 +841,25 @@ fn rule_income_cap(
         .parameter(&rules.payments.used)
         .parameter(&rules.limit_rounding.used);
     node = node.child(limit_node);
-    if makspris == 0 {
-        node.summary = "The makspris is 0: nothing to reduce, income not needed.".into();
-        node.result = Value::Integer(0);
-        return CapStep {
-            limit: Some(limit),
-            reduced_price: Some(0),
-            explanation: node,
-        };
-    }
-    let reduced = match income.amount {
-        None => {
-            findings.push(Finding::manual(
-                "income_unknown",
-                income.unknown_reason.clone().unwrap_or_else(|| {
-                    "the household income is unknown: the 6 % rule and gratis kjernetid cannot be decided".into()
-                }),
-            ));
-            node.summary = "The household income is unknown: manual handling.".into();
-            None
+    let amount = income.amount.unwrap_or(0);
+    let reduced = step.reduced_price.unwrap_or(0);
+    node.summary = match step.case {
+        CapCase::MaksprisUnknown => "Not evaluated: the makspris is unknown.".into(),
+        CapCase::MaksprisZero => "The makspris is 0: nothing to reduce, income not needed.".into(),
+        CapCase::IncomeUnknown => "The household income is unknown: manual handling.".into(),
+        CapCase::AtOrAboveLimit => format!(
+            "Household income {amount} is at or above the limit {limit}: the makspris {makspris} applies."
+        ),
+        CapCase::NotPositive => {
+            format!("Household income {amount} is not positive: the reduced price is 0.")
         }
-        Some(amount) if amount >= limit => {
-            node.summary = format!(
-                "Household income {amount} is at or above the limit {limit}: the makspris {makspris} applies."
-            );
-            Some(makspris)
-        }
-        Some(amount) if amount <= 0 => {
-            findings.push(Finding::warning(
-                "income_not_positive",
-                format!("household income is {amount} NOK; 6 % of it gives a fee of 0"),
-            ));
-            node.summary =
-                format!("Household income {amount} is not positive: the reduced price is 0.");
-            Some(0)
-        }
-        Some(amount) => {
-            let price = income_share(rules, amount).min(makspris);
-            node.summary = format!(
-                "Household income {amount} is below the limit {limit}: {rate} × {amount} / {payments} = {price} NOK a month (rounded {}).",
-                rules.rounding.value.code()
-            );
-            Some(price)
-        }
+        CapCase::Share => format!(
+            "Household income {amount} is below the limit {limit}: {rate} × {amount} / {payments} = {reduced} NOK a month (rounded {}).",
+            rules.rounding.value.code()
+        ),
     };
-    node.result = reduced.into();
-    CapStep {
-        limit: Some(limit),
-        reduced_price: reduced,
-        explanation: node,
-    }
+    node.result = step.reduced_price.into();
+    node
 }
 
 /// Rule: whether the child is in a gratis kjernetid cohort of the barnehageår.
@@ -633,6 +878,34 @@ pub fn in_kjernetid_cohort(
     (youngest_age..=oldest_age).contains(&age_in_year)
 }
 
+/// How the gratis kjernetid step went for one child: the variable part of its node.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KjernetidCase {
+    /// Not born in the cohorts of the barnehageår: no free hours.
+    NotInCohort,
+    /// In a cohort, but the place is free anyway (makspris 0).
+    FreeAnyway,
+    /// In a cohort, but the barnehageår's income limit is unknown: manual handling.
+    LimitUnknown,
+    /// In a cohort, but the household income is unknown.
+    IncomeUnknown,
+    /// In a cohort, decided by the income against the limit (free hours or none).
+    Decided,
+}
+
+impl KjernetidCase {
+    /// The case's code in compact explanations (a key of the dictionary's summaries).
+    pub fn code(self) -> &'static str {
+        match self {
+            KjernetidCase::NotInCohort => "not_in_cohort",
+            KjernetidCase::FreeAnyway => "free_anyway",
+            KjernetidCase::LimitUnknown => "limit_unknown",
+            KjernetidCase::IncomeUnknown => "income_unknown",
+            KjernetidCase::Decided => "decided",
+        }
+    }
+}
+
 /// Rule: gratis kjernetid for one child: the free hours a week it gets (0 when not entitled),
 /// or `None` when it cannot be decided.
 ///
@@ -645,7 +918,45 @@ fn rule_kjernetid(
     income: Option<i64>,
     makspris_is_zero: bool,
     findings: &mut Vec<Finding>,
-) -> (Option<i64>, Explanation) {
+) -> (Option<i64>, KjernetidCase) {
+    let year = rules.barnehage_year;
+    let (youngest, oldest) = (rules.youngest_cohort.value, rules.oldest_cohort.value);
+    if !in_kjernetid_cohort(child.birth_date, year, youngest, oldest) {
+        return (Some(0), KjernetidCase::NotInCohort);
+    }
+    if makspris_is_zero {
+        return (Some(0), KjernetidCase::FreeAnyway);
+    }
+    let limit = match &rules.kjernetid_limit {
+        Ok(limit) => limit.value,
+        Err(e) => {
+            findings.push(Finding::manual(
+                "kjernetid_limit_unknown",
+                format!("child {} is in a kjernetid cohort, but {e}", child.id),
+            ));
+            return (None, KjernetidCase::LimitUnknown);
+        }
+    };
+    let Some(income) = income else {
+        return (None, KjernetidCase::IncomeUnknown);
+    };
+    let free = if income < limit {
+        rules.free_hours.value
+    } else {
+        0
+    };
+    (Some(free), KjernetidCase::Decided)
+}
+
+/// The explanation node of the kjernetid step (before the hourly method and the deduction,
+/// which `expand` adds).
+fn kjernetid_node(
+    rules: &FeeRules,
+    child: &ChildInput,
+    income: Option<i64>,
+    case: KjernetidCase,
+    free: Option<i64>,
+) -> Explanation {
     let mut node = Explanation::new("kindergarten.kjernetid", REF_KJERNETID, Value::Missing)
         .input(Input::new(
             "birth_date",
@@ -658,60 +969,45 @@ fn rule_kjernetid(
         .parameter(&rules.free_hours.used);
     let year = rules.barnehage_year;
     let (youngest, oldest) = (rules.youngest_cohort.value, rules.oldest_cohort.value);
-    if !in_kjernetid_cohort(child.birth_date, year, youngest, oldest) {
-        node.summary = format!(
+    let limit = rules.kjernetid_limit.as_ref().ok();
+    if matches!(case, KjernetidCase::IncomeUnknown | KjernetidCase::Decided) {
+        if let Some(limit) = limit {
+            node = node.parameter(&limit.used);
+        }
+    }
+    node.summary = match case {
+        KjernetidCase::NotInCohort => format!(
             "Born {}: not in the kjernetid cohorts of barnehageår {year}/{} (born {}–{}).",
             child.birth_date.year(),
             year + 1,
             year - oldest as i32,
             year - youngest as i32
-        );
-        node.result = Value::Integer(0);
-        return (Some(0), node);
-    }
-    if makspris_is_zero {
-        node.summary = "In a kjernetid cohort, but the place is free anyway.".into();
-        node.result = Value::Integer(0);
-        return (Some(0), node);
-    }
-    let limit = match &rules.kjernetid_limit {
-        Ok(limit) => {
-            node = node.parameter(&limit.used);
-            limit.value
+        ),
+        KjernetidCase::FreeAnyway => "In a kjernetid cohort, but the place is free anyway.".into(),
+        KjernetidCase::LimitUnknown => "In a kjernetid cohort, but the income limit of the barnehageår is unknown: manual handling.".into(),
+        KjernetidCase::IncomeUnknown => {
+            "In a kjernetid cohort, but the household income is unknown.".into()
         }
-        Err(e) => {
-            findings.push(Finding::manual(
-                "kjernetid_limit_unknown",
-                format!("child {} is in a kjernetid cohort, but {e}", child.id),
-            ));
-            node.summary = "In a kjernetid cohort, but the income limit of the barnehageår is unknown: manual handling.".into();
-            return (None, node);
+        KjernetidCase::Decided => {
+            let (income, limit) = (income.unwrap_or(0), limit.map_or(0, |l| l.value));
+            let free = free.unwrap_or(0);
+            if free > 0 {
+                format!(
+                    "Born {} (cohort of barnehageår {year}/{}) and household income {income} is lower than {limit}: {free} free hours a week.",
+                    child.birth_date.year(),
+                    year + 1
+                )
+            } else {
+                format!(
+                    "Born {} (cohort of barnehageår {year}/{}), but household income {income} is not lower than {limit}: no free hours.",
+                    child.birth_date.year(),
+                    year + 1
+                )
+            }
         }
     };
-    let Some(income) = income else {
-        node.summary = "In a kjernetid cohort, but the household income is unknown.".into();
-        return (None, node);
-    };
-    let free = if income < limit {
-        rules.free_hours.value
-    } else {
-        0
-    };
-    node.summary = if free > 0 {
-        format!(
-            "Born {} (cohort of barnehageår {year}/{}) and household income {income} is lower than {limit}: {free} free hours a week.",
-            child.birth_date.year(),
-            year + 1
-        )
-    } else {
-        format!(
-            "Born {} (cohort of barnehageår {year}/{}), but household income {income} is not lower than {limit}: no free hours.",
-            child.birth_date.year(),
-            year + 1
-        )
-    };
-    node.result = Value::Integer(free);
-    (Some(free), node)
+    node.result = free.into();
+    node
 }
 
 /// Rule: the sibling discount rate of a child ranked `rank` (1 = first child).
@@ -732,11 +1028,16 @@ pub(crate) fn rule_sibling_discount(
 }
 
 /// The amounts of one child's fee.
-pub(crate) struct ChildAmounts {
-    pub(crate) place_price: i64,
-    pub(crate) kjernetid_deduction: i64,
-    pub(crate) sibling_discount: i64,
-    pub(crate) fee: i64,
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ChildAmounts {
+    /// The place price after the 6 % rule and the part-time rule.
+    pub place_price: i64,
+    /// What gratis kjernetid takes off.
+    pub kjernetid_deduction: i64,
+    /// What the sibling discount takes off.
+    pub sibling_discount: i64,
+    /// The monthly fee.
+    pub fee: i64,
 }
 
 /// Rule: one child's monthly fee from the household's reduced full-time price.
@@ -792,56 +1093,315 @@ pub(crate) fn child_amounts(
     }
 }
 
-/// Decides one household's monthly fees with explanations.
+/// One child's monthly fee only, for the amounts-only path: the same exact fraction and the one
+/// rounding as the `fee` of [`child_amounts`] (tested equal), with one division instead of
+/// three. `keep / per` is 1 − the sibling discount rate.
 ///
-/// Never panics on bad data: missing or contradictory inputs become findings, and a finding of
-/// manual-handling severity leaves the affected amounts `None`.
-pub fn decide_household(rules: &FeeRules, household: &HouseholdInput) -> Decision<HouseholdFee> {
+/// Why a second function: [`child_amounts`] also rounds the place price and the intermediate
+/// amounts the explanation shows; a population-wide budget run needs only the fee.
+#[inline]
+pub(crate) fn child_fee(
+    rules: &FeeRules,
+    reduced: i64,
+    hours: u32,
+    free_hours: i64,
+    keep: i64,
+    per: i64,
+) -> i64 {
+    // The same fraction in i64 where nothing overflows (every real fee: amounts of a few
+    // thousand NOK, hours up to 168, rates of a few decimals); i128 otherwise.
+    let fast = || -> Option<i64> {
+        let full_time = rules.full_time_hours.value;
+        let hours = i64::from(hours);
+        let effective = hours.min(full_time);
+        let free = free_hours.max(0);
+        let (place, free_value, denominator) = match rules.hourly_method.0 {
+            HourlyMethod::FullTimeHours => (
+                reduced.checked_mul(effective)?,
+                reduced.checked_mul(free.min(effective))?,
+                full_time,
+            ),
+            HourlyMethod::AgreedHours => {
+                let scaled = reduced.checked_mul(effective)?;
+                (
+                    scaled.checked_mul(hours)?,
+                    scaled.checked_mul(free.min(hours))?,
+                    full_time.checked_mul(hours)?,
+                )
+            }
+        };
+        let numerator = match rules.combination.0 {
+            Combination::FreeHoursAtDiscountedPrice => {
+                place.checked_sub(free_value)?.checked_mul(keep)?
+            }
+            Combination::FreeHoursAtFullPrice => place
+                .checked_mul(keep)?
+                .checked_sub(free_value.checked_mul(per)?)?,
+        };
+        let denominator = denominator.checked_mul(per)?;
+        (denominator > 0 && numerator != i64::MIN).then(|| {
+            rules
+                .rounding
+                .value
+                .divide_i64(numerator, denominator)
+                .max(0)
+        })
+    };
+    if let Some(fee) = fast() {
+        return fee;
+    }
+    let full_time = rules.full_time_hours.value as i128;
+    let hours = hours as i128;
+    let effective = hours.min(full_time);
+    let free = (free_hours as i128).max(0);
+    let reduced = reduced as i128;
+    // Place price and the value of the free hours over one denominator.
+    let (place, free_value, denominator) = match rules.hourly_method.0 {
+        HourlyMethod::FullTimeHours => (
+            reduced * effective,
+            reduced * free.min(effective),
+            full_time,
+        ),
+        HourlyMethod::AgreedHours => (
+            reduced * effective * hours,
+            reduced * effective * free.min(hours),
+            full_time * hours,
+        ),
+    };
+    let (keep, per) = (keep as i128, per as i128);
+    let numerator = match rules.combination.0 {
+        Combination::FreeHoursAtDiscountedPrice => (place - free_value) * keep,
+        Combination::FreeHoursAtFullPrice => place * keep - free_value * per,
+    };
+    rules
+        .rounding
+        .value
+        .divide(numerator, denominator * per)
+        .max(0)
+}
+
+/// One child of a [`CompactDecision`]: the values its explanation needs beyond the household's.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CompactChild {
+    /// Sibling rank (1 = first child).
+    pub rank: usize,
+    /// Free kjernetid hours a week (`None` when undecidable).
+    pub free_hours: Option<i64>,
+    /// How the kjernetid step went.
+    pub kjernetid: KjernetidCase,
+    /// The amounts, when the reduced price and the free hours are known.
+    pub amounts: Option<ChildAmounts>,
+}
+
+/// A household's decision in compact form: the outcome and only the values its explanation
+/// tree holds beyond the household input and the resolved rules (rule names, legal references,
+/// parameter uses and summary sentences are derived from those).
+///
+/// Why: a batch run explains every child, and the full tree repeats the same legal text and
+/// parameter records in every node (≈ 5.6 KB of JSON a child). The compact form is ≈ 100
+/// bytes a child; [`expand`] gives back exactly the tree [`decide_household`] returns (it *is*
+/// how [`decide_household`] builds it), so letters and the case interface lose nothing.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CompactDecision {
+    /// Status and findings.
+    pub outcome: Outcome,
+    /// The makspris step.
+    pub makspris: MaksprisStep,
+    /// The 6 % step.
+    pub income_cap: CapStep,
+    /// The children, in input order.
+    pub children: Vec<CompactChild>,
+    /// Sum of the children's fees; `None` when any is unknown or manual handling.
+    pub total_monthly_fee: Option<i64>,
+    /// Unverified parameter values used, as indices into [`FeeRules::unverified_labels`]
+    /// (sorted, so in label order).
+    pub unverified: Vec<u8>,
+}
+
+impl CompactDecision {
+    /// Whether the household is decided (with or without warnings).
+    pub fn is_decided(&self) -> bool {
+        self.outcome.is_decided()
+    }
+
+    /// Child `index`'s monthly fee (`None` when not decided).
+    pub fn monthly_fee(&self, index: usize) -> Option<i64> {
+        if !self.is_decided() {
+            return None;
+        }
+        self.children[index].amounts.as_ref().map(|a| a.fee)
+    }
+}
+
+/// The parameter [`slot`]s of one child's explanation tree, in the depth-first order of
+/// `Explanation::all_parameters` (the order the unverified-value warnings follow).
+fn child_parameter_slots(
+    makspris: &MaksprisStep,
+    cap: &CapStep,
+    child: &CompactChild,
+) -> impl Iterator<Item = usize> {
+    use slot::*;
+    let zone = match makspris.case {
+        MaksprisCase::ZonePrice(PriceZone::Sentralitet56) => Some(MAKSPRIS_SENTRALITET),
+        MaksprisCase::ZonePrice(PriceZone::Tiltakssonen) => Some(MAKSPRIS_TILTAKSSONEN),
+        _ => None,
+    };
+    let limit_node = cap
+        .limit
+        .is_some()
+        .then_some([RATE, PAYMENTS, LIMIT_ROUNDING].into_iter());
+    let kjernetid_limit = matches!(
+        child.kjernetid,
+        KjernetidCase::IncomeUnknown | KjernetidCase::Decided
+    )
+    .then_some(KJERNETID_LIMIT);
+    let discount = match child.rank {
+        1 => None,
+        2 => Some(DISCOUNT_SECOND),
+        _ => Some(DISCOUNT_THIRD),
+    };
+    std::iter::once(MAKSPRIS_GENERAL)
+        .chain(zone)
+        .chain([RATE, PAYMENTS, LIMIT_ROUNDING, ROUNDING])
+        .chain(limit_node.into_iter().flatten())
+        .chain([
+            FULL_TIME_HOURS,
+            PART_TIME_METHOD,
+            ROUNDING,
+            YOUNGEST_COHORT,
+            OLDEST_COHORT,
+            FREE_HOURS,
+        ])
+        .chain(kjernetid_limit)
+        .chain([HOURLY_METHOD, FIRST_CHILD])
+        .chain(discount)
+        .chain(std::iter::once(COMBINATION))
+}
+
+/// Decides one household's monthly fees in compact form: the same rules, findings and amounts
+/// as [`decide_household`], without building explanation nodes (no strings are formatted
+/// unless a finding needs one).
+pub fn decide_household_compact(rules: &FeeRules, household: &HouseholdInput) -> CompactDecision {
     let mut findings = household.findings.clone();
-    let makspris_step = rule_makspris(rules, &household.zone, &mut findings);
-    let cap = rule_income_cap(
-        rules,
-        makspris_step.makspris,
-        &household.income,
-        &mut findings,
-    );
-    let makspris_is_zero = makspris_step.makspris == Some(0);
+    let makspris = rule_makspris(rules, &household.zone, &mut findings);
+    let cap = rule_income_cap(rules, makspris.makspris, &household.income, &mut findings);
+    let makspris_is_zero = makspris.makspris == Some(0);
 
     // Rank the siblings. The place price is proportional to min(hours, 41), so ordering by
     // effective hours orders by place price even where the price itself is unknown.
     let full_time = rules.full_time_hours.value as u32;
-    let mut order: Vec<usize> = (0..household.children.len()).collect();
     let children = &household.children;
-    match rules.first_child.0 {
-        FirstChild::HighestPlacePrice => order.sort_by(|&a, &b| {
-            let (ca, cb) = (&children[a], &children[b]);
-            cb.weekly_hours
+    let order = |a: usize, b: usize| -> std::cmp::Ordering {
+        let (ca, cb) = (&children[a], &children[b]);
+        match rules.first_child.0 {
+            FirstChild::HighestPlacePrice => cb
+                .weekly_hours
                 .min(full_time)
                 .cmp(&ca.weekly_hours.min(full_time))
                 .then(ca.birth_date.cmp(&cb.birth_date))
-                .then(ca.id.cmp(&cb.id))
-        }),
-        FirstChild::Oldest => order.sort_by(|&a, &b| {
-            let (ca, cb) = (&children[a], &children[b]);
-            ca.birth_date.cmp(&cb.birth_date).then(ca.id.cmp(&cb.id))
-        }),
-    }
-    let mut rank_of = vec![0; children.len()];
-    for (position, &index) in order.iter().enumerate() {
-        rank_of[index] = position + 1;
-    }
-    let attending = children.len();
+                .then(ca.id.cmp(&cb.id)),
+            FirstChild::Oldest => ca.birth_date.cmp(&cb.birth_date).then(ca.id.cmp(&cb.id)),
+        }
+        // A stable sort keeps the input order of equal children.
+        .then(a.cmp(&b))
+    };
+    // The rank is one more than the number of siblings sorted before the child: the positions
+    // of a stable sort, without sorting (households have a few children).
+    let rank_of = |index: usize| -> usize {
+        1 + (0..children.len())
+            .filter(|&other| other != index && order(other, index).is_lt())
+            .count()
+    };
 
-    let mut fees = Vec::with_capacity(children.len());
+    let mut compact = Vec::with_capacity(children.len());
     for (index, child) in children.iter().enumerate() {
-        let rank = rank_of[index];
-        let (free, kjernetid_node) = rule_kjernetid(
+        let rank = rank_of(index);
+        let (free, kjernetid) = rule_kjernetid(
             rules,
             child,
             household.income.amount,
             makspris_is_zero,
             &mut findings,
         );
+        let (discount, _) = rule_sibling_discount(rules, rank);
+        let amounts = match (cap.reduced_price, free) {
+            (Some(reduced), Some(free)) => Some(child_amounts(
+                rules,
+                reduced,
+                child.weekly_hours,
+                free,
+                discount,
+            )),
+            _ => None,
+        };
+        compact.push(CompactChild {
+            rank,
+            free_hours: free,
+            kjernetid,
+            amounts,
+        });
+    }
+
+    // Unverified values in the depth-first order of the children's trees: the warnings on
+    // amounts follow first use; the list is sorted by label (index order).
+    let mut unverified: Vec<u8> = Vec::new();
+    for child in &compact {
+        for slot in child_parameter_slots(&makspris, &cap, child) {
+            if let Some(index) = rules.unverified_of[slot] {
+                if !unverified.contains(&index) {
+                    unverified.push(index);
+                    if slot::is_amount(slot) {
+                        findings.push(Finding::warning(
+                            "unverified_parameter",
+                            format!(
+                                "the amount {} is not confirmed from public sources",
+                                rules.unverified[index as usize].2
+                            ),
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    unverified.sort_unstable();
+    let outcome = Outcome::from_findings(findings);
+    // As the children's fees sum (an empty household sums to 0), each `None` unless decided.
+    let decided = outcome.is_decided();
+    let total = compact
+        .iter()
+        .map(|c| c.amounts.as_ref().filter(|_| decided).map(|a| a.fee))
+        .sum::<Option<i64>>();
+    CompactDecision {
+        outcome,
+        makspris,
+        income_cap: cap,
+        children: compact,
+        total_monthly_fee: total,
+        unverified,
+    }
+}
+
+/// Expands a compact decision of `household` under `rules` into the full decision with its
+/// explanation trees: exactly what [`decide_household`] returns (which is this expansion of
+/// [`decide_household_compact`]).
+pub fn expand(
+    rules: &FeeRules,
+    household: &HouseholdInput,
+    compact: &CompactDecision,
+) -> Decision<HouseholdFee> {
+    let makspris_node = makspris_node(rules, &household.zone, &compact.makspris);
+    let cap_node = income_cap_node(
+        rules,
+        compact.makspris.makspris,
+        &household.income,
+        &compact.income_cap,
+    );
+    let full_time = rules.full_time_hours.value as u32;
+    let attending = household.children.len();
+    let decided = compact.is_decided();
+    let mut fees = Vec::with_capacity(attending);
+    for (child, values) in household.children.iter().zip(&compact.children) {
+        let rank = values.rank;
         let (discount, discount_parameter) = rule_sibling_discount(rules, rank);
         let mut sibling_node =
             Explanation::new("kindergarten.sibling_discount", REF_SIBLING, Value::Missing)
@@ -862,18 +1422,16 @@ pub fn decide_household(rules: &FeeRules, household: &HouseholdInput) -> Decisio
                 .parameter(&rules.full_time_hours.used)
                 .parameter(&rules.part_time_method.used)
                 .parameter(&rules.rounding.used);
-        let mut kjernetid_node = kjernetid_node.parameter(&rules.hourly_method.1.used);
-        let amounts = match (cap.reduced_price, free) {
-            (Some(reduced), Some(free)) => Some(child_amounts(
-                rules,
-                reduced,
-                child.weekly_hours,
-                free,
-                discount,
-            )),
-            _ => None,
-        };
-        if let Some(a) = &amounts {
+        let mut kjernetid_node = kjernetid_node(
+            rules,
+            child,
+            household.income.amount,
+            values.kjernetid,
+            values.free_hours,
+        )
+        .parameter(&rules.hourly_method.1.used);
+        let amounts = &values.amounts;
+        if let Some(a) = amounts {
             part_time_node.summary = if child.weekly_hours >= full_time {
                 format!(
                     "Full-time place ({} h a week): place price {}.",
@@ -882,7 +1440,7 @@ pub fn decide_household(rules: &FeeRules, household: &HouseholdInput) -> Decisio
             } else {
                 format!(
                     "Part-time place: {} × {} / {full_time} h = {} NOK.",
-                    cap.reduced_price.unwrap_or(0),
+                    compact.income_cap.reduced_price.unwrap_or(0),
                     child.weekly_hours,
                     a.place_price
                 )
@@ -902,7 +1460,7 @@ pub fn decide_household(rules: &FeeRules, household: &HouseholdInput) -> Decisio
         }
         let fee = amounts.as_ref().map(|a| a.fee);
         let explanation = Explanation::new("kindergarten.child_fee", REGULATION, fee)
-            .summary(match &amounts {
+            .summary(match amounts {
                 Some(a) => format!(
                     "Place {} − kjernetid {} − sibling discount {} = {} NOK a month.",
                     a.place_price, a.kjernetid_deduction, a.sibling_discount, a.fee
@@ -919,56 +1477,28 @@ pub fn decide_household(rules: &FeeRules, household: &HouseholdInput) -> Decisio
                 child.weekly_hours as i64,
                 child.provenance.clone(),
             ))
-            .child(makspris_step.explanation.clone())
-            .child(cap.explanation.clone())
+            .child(makspris_node.clone())
+            .child(cap_node.clone())
             .child(part_time_node)
             .child(kjernetid_node)
             .child(sibling_node);
         fees.push(ChildFee {
             id: child.id.clone(),
             rank,
-            monthly_fee: fee,
-            kjernetid: free.map(|f| f > 0),
-            full_price: makspris_step
-                .makspris
-                .map(|m| full_price(rules, m, child.weekly_hours)),
+            monthly_fee: if decided { fee } else { None },
+            kjernetid: values.free_hours.map(|f| f > 0),
+            full_price: if decided {
+                compact
+                    .makspris
+                    .makspris
+                    .map(|m| full_price(rules, m, child.weekly_hours))
+            } else {
+                None
+            },
             explanation,
         });
     }
-
-    let mut unverified: Vec<String> = Vec::new();
-    let mut amount_unverified = Vec::new();
-    for child in &fees {
-        for used in child.explanation.all_parameters() {
-            if used.status == Status::Unverified {
-                let label = format!("{} from {}", used.path, used.from);
-                if !unverified.contains(&label) {
-                    if used.path.starts_with("kindergarten.makspris.")
-                        || used.path == "kindergarten.kjernetid.income_limit"
-                    {
-                        amount_unverified.push(label.clone());
-                    }
-                    unverified.push(label);
-                }
-            }
-        }
-    }
-    unverified.sort();
-    for label in amount_unverified {
-        findings.push(Finding::warning(
-            "unverified_parameter",
-            format!("the amount {label} is not confirmed from public sources"),
-        ));
-    }
-    let outcome = Outcome::from_findings(findings);
-    let decided = outcome.is_decided();
-    if !decided {
-        for child in &mut fees {
-            child.monthly_fee = None;
-            child.full_price = None;
-        }
-    }
-    let total = fees.iter().map(|c| c.monthly_fee).sum::<Option<i64>>();
+    let total = compact.total_monthly_fee;
     let kjernetid_income_limit = rules.kjernetid_limit.as_ref().ok().map(|r| r.value);
     let explanation = Explanation::new("kindergarten.household_fee", REGULATION, total)
         .summary(match total {
@@ -980,30 +1510,50 @@ pub fn decide_household(rules: &FeeRules, household: &HouseholdInput) -> Decisio
             household.income.amount,
             household.income.provenance.clone(),
         ))
-        .child(makspris_step.explanation)
-        .child(cap.explanation);
+        .child(makspris_node)
+        .child(cap_node);
     Decision {
         result: HouseholdFee {
             date: rules.date,
-            price_zone: makspris_step.zone,
-            makspris: makspris_step.makspris,
-            income_limit: cap.limit,
-            reduced_price: if decided { cap.reduced_price } else { None },
+            price_zone: compact.makspris.zone,
+            makspris: compact.makspris.makspris,
+            income_limit: compact.income_cap.limit,
+            reduced_price: if decided {
+                compact.income_cap.reduced_price
+            } else {
+                None
+            },
             kjernetid_income_limit,
             children: fees,
             total_monthly_fee: total,
-            unverified_parameters: unverified,
+            unverified_parameters: compact
+                .unverified
+                .iter()
+                .map(|&i| rules.unverified[i as usize].2.clone())
+                .collect(),
         },
-        outcome,
+        outcome: compact.outcome.clone(),
         explanation,
     }
+}
+
+/// Decides one household's monthly fees with explanations.
+///
+/// Never panics on bad data: missing or contradictory inputs become findings, and a finding of
+/// manual-handling severity leaves the affected amounts `None`.
+pub fn decide_household(rules: &FeeRules, household: &HouseholdInput) -> Decision<HouseholdFee> {
+    expand(
+        rules,
+        household,
+        &decide_household_compact(rules, household),
+    )
 }
 
 /// The monthly fees only (no explanations), for batch runs over a whole population: the same
 /// rules as [`decide_household`], returning the total, or `None` when the household needs manual
 /// handling.
 pub fn household_total(rules: &FeeRules, household: &HouseholdInput) -> Option<i64> {
-    // One household through the explained path. For whole populations, the columnar
-    // `FeeColumns` + `fee_amounts` path gives the same amounts without explanations.
-    decide_household(rules, household).result.total_monthly_fee
+    // The compact path: the same amounts without explanation nodes. For whole populations,
+    // `FeeColumns` + `fee_amounts` is faster still.
+    decide_household_compact(rules, household).total_monthly_fee
 }

@@ -10,7 +10,10 @@
 //!
 //! Key types and entry points: [`FeeRules`] (the parameters resolved for one date),
 //! [`HouseholdInput`] → [`decide_household`] → `rules::Decision<`[`HouseholdFee`]`>`;
-//! [`fee_for_case`] (one household as case JSON, for outside checks); [`RegisterIndex`] +
+//! [`decide_household_compact`] + [`expand`] (the same decision as values only, expanded to
+//! the full trees on demand; [`write_dictionary`] + [`write_compact_line`] write a batch run's
+//! explanations compactly); [`fee_for_case`] (one household as case JSON, for outside checks)
+//! and [`CaseService`] (the same with rules cached per date, for a web API); [`RegisterIndex`] +
 //! [`decide_family`] (a family unit from the registers, with provenance); [`Zones`];
 //! for whole populations [`decide_all`] (explained, parallel) and [`FeeColumns`] +
 //! [`fee_amounts`] (amounts only, columnar, the same amounts), with [`BatchOptions`]; reform
@@ -47,6 +50,7 @@
 
 mod batch;
 mod case;
+mod compact;
 mod family;
 mod fee;
 mod letter;
@@ -59,15 +63,21 @@ pub use batch::{
     decide_all, fee_amounts, flags, status, BatchOptions, FeeAmounts, FeeColumns, ASSUMED_GENERAL,
     NONE, ZONE_UNKNOWN,
 };
-pub use case::{decision_json, fee_for_case, fee_for_case_value, parse_case, CaseError};
+pub use case::{
+    decision_json, fee_for_case, fee_for_case_value, parse_case, write_decision_json, CaseError,
+    CaseService,
+};
+pub use compact::{write_compact_line, write_dictionary, COMPACT_FORMAT};
 pub use family::{
     decide_family, family_input, family_input_with, household_income, income_year, FamilyDecision,
     RegisterIndex,
 };
 pub use fee::{
-    decide_household, full_price, household_total, in_kjernetid_cohort, ChildFee, ChildInput,
-    Combination, FeeRules, FirstChild, HourlyMethod, HouseholdFee, HouseholdInput, IncomeInput,
-    ZoneInput, REF_INCOME_CAP, REF_KJERNETID, REF_MAKSPRIS, REF_PART_TIME, REF_SIBLING,
+    decide_household, decide_household_compact, expand, full_price, household_total,
+    in_kjernetid_cohort, CapCase, CapStep, ChildAmounts, ChildFee, ChildInput, Combination,
+    CompactChild, CompactDecision, FeeRules, FirstChild, HourlyMethod, HouseholdFee,
+    HouseholdInput, IncomeInput, KjernetidCase, MaksprisCase, MaksprisStep, ZoneInput,
+    REF_INCOME_CAP, REF_KJERNETID, REF_MAKSPRIS, REF_PART_TIME, REF_SIBLING,
 };
 pub use letter::{render_letter, render_letter_to, Lang};
 pub use record::{
