@@ -63,7 +63,7 @@ nice -n -20 "$BIN" --data "$DATA" serve --addr "127.0.0.1:$PORT" --workers "$WOR
 SERVER=$!
 wait_up health
 LOG_BEFORE=$(sqlite3 "$DATA/audit.sqlite" 'SELECT COUNT(*) FROM entries' 2>/dev/null || echo "?")
-ASSERTION=$("$BIN" --data "$DATA" serve --issuer "$ISSUER" --assertion demo-kommune --scope mulighetsrom:s1)
+ASSERTION=$("$BIN" --data "$DATA" serve --issuer "$ISSUER" --assertion demo-helse --scope mulighetsrom:s4)
 TOKEN=$(curl -s "http://127.0.0.1:$PORT/token" \
   -d grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer -d "assertion=$ASSERTION" |
   sed 's/.*"access_token":"\([^"]*\)".*/\1/')
@@ -78,7 +78,7 @@ CHECKPOINTS=$(sqlite3 "$DATA/audit.sqlite" 'SELECT COUNT(*) FROM checkpoints' 2>
   echo
   echo "Machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)); server on $WORKERS worker threads at nice -20,"
   echo "wrk $WRK_THREADS threads / $CONNS connections / $DURATION on loopback, on the same cores."
-  echo "Population: municipality $MUNI, $N_IDS persons; look-ups walk all ids (person-basis + bostedsadresse, scope S1)."
+  echo "Population: municipality $MUNI, $N_IDS persons; look-ups walk all ids (person-basis + bostedsadresse, scope S4: S1 may read only kindergarten families, S4 anyone)."
   echo
   echo "| measurement | req/s | p50 | p99 | non-2xx |"
   echo "|---|---|---|---|---|"
