@@ -9,4 +9,9 @@
 //!
 //! Pure computation: no IO besides reading a model file a caller names.
 
+pub mod eval;
 pub mod gail;
+pub mod model;
+pub mod wdbc;
+
+pub use model::{LogisticModel, ModelCard, ModelError, RiskModel};
