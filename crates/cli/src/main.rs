@@ -77,6 +77,8 @@ enum Command {
     Innsyn(commands::innsyn::Args),
     /// Published statistics with small-cell suppression as Statistics Norway does it.
     Opendata(commands::opendata::Args),
+    /// The AI model of the screening services (S4–S7), evaluated on real data.
+    Screening(commands::screening::Args),
 }
 
 /// Outcome of a command that ran to completion.
@@ -101,6 +103,7 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Audit(args) => commands::audit::run(&cli.data, args),
         Command::Innsyn(args) => commands::innsyn::run(&cli.data, args),
         Command::Opendata(args) => commands::opendata::run(&cli.data, args),
+        Command::Screening(args) => commands::screening::run(args),
     }
 }
 

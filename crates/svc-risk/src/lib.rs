@@ -11,6 +11,7 @@
 
 pub mod eval;
 pub mod gail;
+pub mod lifestyle;
 pub mod model;
 pub mod wdbc;
 

@@ -337,8 +337,9 @@ impl LogisticModel {
                 for a in 0..q {
                     g[a] += r * zi[a];
                     let wa = w * zi[a];
-                    for b in 0..=a {
-                        h[a * q + b] += wa * zi[b];
+                    // Lower triangle only; zipped slices so the compiler vectorises the row.
+                    for (hb, zb) in h[a * q..a * q + a + 1].iter_mut().zip(&zi[..=a]) {
+                        *hb += wa * zb;
                     }
                 }
             }
@@ -390,6 +391,50 @@ impl LogisticModel {
                 gradient_norm: gnorm,
             },
         })
+    }
+
+    /// Standard errors of the raw-scale coefficients `(intercept, per-feature)` from the inverse
+    /// of the penalised Hessian at the solution (the observed information), evaluated on the
+    /// data the model was fitted to. Used to judge recovered coefficients by sample size.
+    pub fn standard_errors(&self, x: &Matrix) -> Option<(f64, Vec<f64>)> {
+        let (n, p) = (x.rows, x.cols);
+        if p != self.features.len() {
+            return None;
+        }
+        // Hessian on the raw scale with the intercept as column 0: Σ w·u·uᵀ with u = (1, x).
+        let q = p + 1;
+        let mut h = vec![0.0; q * q];
+        let mut u = vec![0.0; q];
+        for i in 0..n {
+            let row = x.row(i);
+            u[0] = 1.0;
+            u[1..].copy_from_slice(row);
+            let mu = sigmoid(self.logit(row));
+            let w = mu * (1.0 - mu);
+            for a in 0..q {
+                let wa = w * u[a];
+                for (hb, ub) in h[a * q..a * q + a + 1].iter_mut().zip(&u[..=a]) {
+                    *hb += wa * ub;
+                }
+            }
+        }
+        // The penalty λ/2·Σ(c_j)² with c_j = w_j·scale_j adds λ·scale_j² on the raw diagonal.
+        for j in 0..p {
+            h[(j + 1) * q + j + 1] += self.training.l2_lambda * self.scales[j] * self.scales[j];
+        }
+        for a in 0..q {
+            for b in 0..a {
+                h[b * q + a] = h[a * q + b];
+            }
+        }
+        let mut se = Vec::with_capacity(q);
+        for j in 0..q {
+            let mut e = vec![0.0; q];
+            e[j] = 1.0;
+            let col = cholesky_solve(&h, &e, q)?;
+            se.push(col[j].max(0.0).sqrt());
+        }
+        Some((se[0], se[1..].to_vec()))
     }
 
     /// Coefficients on the raw feature scale: `(intercept, per-feature)`. For a 0/1 feature the

@@ -9,6 +9,7 @@ pub mod kindergarten;
 pub mod municipalities;
 pub mod opendata;
 pub mod roster;
+pub mod screening;
 pub mod stats;
 pub mod validate_id;
 
