@@ -435,7 +435,7 @@ fn catalogue_is_written_as_turtle_and_json_ld() {
     let out = stdout(&ttl);
     assert!(out.starts_with("@prefix "), "{out}");
     assert_eq!(out.matches("a dcat:Dataset").count(), 5);
-    assert_eq!(out.matches("a dcat:DataService").count(), 9);
+    assert_eq!(out.matches("a dcat:DataService").count(), 10);
     assert!(out.contains(
         "dcatap:applicableLegislation <https://lovdata.no/eli/forskrift/2005/12/16/1478>"
     ));

@@ -23,10 +23,11 @@
 use serde::{Deserialize, Serialize};
 
 /// Ethnic group whose coefficients the model uses (the categories of BCRAT).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Group {
     /// White or other/unknown (the original Gail model, recalibrated to SEER 1983–87).
+    #[default]
     White,
     /// African-American (CARE study coefficients).
     Black,
@@ -127,7 +128,15 @@ pub enum Hyperplasia {
     Unknown,
 }
 
-/// A woman's answers, as the BCRAT questionnaire asks them.
+fn unknown() -> Hyperplasia {
+    Hyperplasia::Unknown
+}
+
+/// A woman's answers, as the BCRAT questionnaire asks them. As JSON (`risk score --case`):
+/// `{"age": 45.2, "age_at_menarche": 11, "age_at_first_birth": 22, "biopsies": 1,
+/// "hyperplasia": "unknown", "relatives": 1, "group": "white"}`; `age_at_menarche` and
+/// `age_at_first_birth` may be `null` (unknown; no live births), `hyperplasia` is `no`, `yes` or
+/// `unknown` (default), `group` is `white` (default), `black`, `hispanic_us_born` or `asian`.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct GailInput {
@@ -139,11 +148,13 @@ pub struct GailInput {
     pub age_at_first_birth: Option<u32>,
     /// Number of breast biopsies.
     pub biopsies: u32,
-    /// Atypical hyperplasia in a biopsy.
+    /// Atypical hyperplasia in a biopsy (default: unknown).
+    #[serde(default = "unknown")]
     pub hyperplasia: Hyperplasia,
     /// Number of first-degree relatives (mother, sisters, daughters) with breast cancer.
     pub relatives: u32,
-    /// Group.
+    /// Group (default: white/other, the only group with absolute-risk tables here).
+    #[serde(default)]
     pub group: Group,
 }
 
@@ -314,7 +325,7 @@ impl GailInput {
         // The average woman of the same age and group: all categories at their reference level.
         let average = GailInput {
             age_at_menarche: None,
-            age_at_first_birth: Some(20),
+            age_at_first_birth: Some(19),
             biopsies: 0,
             hyperplasia: Hyperplasia::Unknown,
             relatives: 0,

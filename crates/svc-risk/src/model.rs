@@ -214,6 +214,25 @@ fn softplus(t: f64) -> f64 {
     }
 }
 
+/// Dot product with four independent accumulators (so it vectorises without reassociating a
+/// single running sum).
+fn dot(a: &[f64], b: &[f64]) -> f64 {
+    let (ca, cb) = (a.chunks_exact(4), b.chunks_exact(4));
+    let (ra, rb) = (ca.remainder(), cb.remainder());
+    let mut s = [0.0; 4];
+    for (x, y) in ca.zip(cb) {
+        s[0] += x[0] * y[0];
+        s[1] += x[1] * y[1];
+        s[2] += x[2] * y[2];
+        s[3] += x[3] * y[3];
+    }
+    let mut t = (s[0] + s[1]) + (s[2] + s[3]);
+    for (x, y) in ra.iter().zip(rb) {
+        t += x * y;
+    }
+    t
+}
+
 /// Solves `A x = b` for symmetric positive definite `A` (n×n, row-major) by Cholesky.
 fn cholesky_solve(a: &[f64], b: &[f64], n: usize) -> Option<Vec<f64>> {
     let mut l = vec![0.0; n * n];
@@ -299,58 +318,63 @@ impl LogisticModel {
                 *s = 1.0; // scikit-learn's StandardScaler leaves a constant feature unscaled
             }
         }
-        // Standardised design with the intercept as column 0.
+        // Column-major standardised design, intercept column first: every inner loop below is
+        // then a contiguous dot product or axpy over the rows, which the compiler vectorises.
         let q = p + 1;
-        let mut z = vec![0.0; n * q];
+        let mut cols = vec![0.0; q * n];
+        cols[..n].fill(1.0);
         for i in 0..n {
-            z[i * q] = 1.0;
+            let row = x.row(i);
             for j in 0..p {
-                z[i * q + j + 1] = (x.data[i * p + j] - means[j]) / scales[j];
+                cols[(j + 1) * n + i] = (row[j] - means[j]) / scales[j];
             }
         }
+        let col = |j: usize| &cols[j * n..(j + 1) * n];
         let lambda = options.l2_lambda;
-        let objective = |beta: &[f64]| -> f64 {
-            let mut f = 0.0;
-            for i in 0..n {
-                let t: f64 = z[i * q..(i + 1) * q]
-                    .iter()
-                    .zip(beta)
-                    .map(|(a, b)| a * b)
-                    .sum();
-                f += if y[i] { softplus(-t) } else { softplus(t) };
+        let predictor = |beta: &[f64], eta: &mut [f64]| {
+            eta.fill(beta[0]);
+            for (j, b) in beta.iter().enumerate().skip(1) {
+                for (e, z) in eta.iter_mut().zip(col(j)) {
+                    *e += b * z;
+                }
             }
-            f + 0.5 * lambda * beta[1..].iter().map(|b| b * b).sum::<f64>()
+        };
+        let objective = |eta: &[f64], beta: &[f64]| -> f64 {
+            eta.iter()
+                .zip(y)
+                .map(|(&t, &yy)| if yy { softplus(-t) } else { softplus(t) })
+                .sum::<f64>()
+                + 0.5 * lambda * beta[1..].iter().map(|b| b * b).sum::<f64>()
         };
         let mut beta = vec![0.0; q];
-        let mut f = objective(&beta);
+        let mut eta = vec![0.0; n];
+        let mut trial_eta = vec![0.0; n];
+        predictor(&beta, &mut eta);
+        let mut f = objective(&eta, &beta);
+        let (mut r, mut w, mut wz) = (vec![0.0; n], vec![0.0; n], vec![0.0; n]);
         let mut iterations = 0;
         let mut gnorm = f64::INFINITY;
         while iterations < options.max_iterations {
-            let mut g = vec![0.0; q];
-            let mut h = vec![0.0; q * q];
             for i in 0..n {
-                let zi = &z[i * q..(i + 1) * q];
-                let t: f64 = zi.iter().zip(&beta).map(|(a, b)| a * b).sum();
-                let mu = sigmoid(t);
-                let r = mu - if y[i] { 1.0 } else { 0.0 };
-                let w = mu * (1.0 - mu);
-                for a in 0..q {
-                    g[a] += r * zi[a];
-                    let wa = w * zi[a];
-                    // Lower triangle only; zipped slices so the compiler vectorises the row.
-                    for (hb, zb) in h[a * q..a * q + a + 1].iter_mut().zip(&zi[..=a]) {
-                        *hb += wa * zb;
-                    }
+                let mu = sigmoid(eta[i]);
+                r[i] = mu - if y[i] { 1.0 } else { 0.0 };
+                w[i] = mu * (1.0 - mu);
+            }
+            let mut g: Vec<f64> = (0..q).map(|a| dot(&r, col(a))).collect();
+            let mut h = vec![0.0; q * q];
+            for a in 0..q {
+                for ((o, wi), z) in wz.iter_mut().zip(&w).zip(col(a)) {
+                    *o = wi * z;
+                }
+                for b in 0..=a {
+                    let v = dot(&wz, col(b));
+                    h[a * q + b] = v;
+                    h[b * q + a] = v;
                 }
             }
             for a in 1..q {
                 g[a] += lambda * beta[a];
                 h[a * q + a] += lambda;
-            }
-            for a in 0..q {
-                for b in 0..a {
-                    h[b * q + a] = h[a * q + b];
-                }
             }
             gnorm = g.iter().fold(0.0, |m, v| m.max(v.abs()));
             if gnorm < options.tolerance {
@@ -362,10 +386,12 @@ impl LogisticModel {
             let mut t = 1.0;
             loop {
                 let trial: Vec<f64> = beta.iter().zip(&step).map(|(b, s)| b - t * s).collect();
-                let ft = objective(&trial);
+                predictor(&trial, &mut trial_eta);
+                let ft = objective(&trial_eta, &trial);
                 if ft <= f || t < 1e-10 {
                     beta = trial;
                     f = ft;
+                    std::mem::swap(&mut eta, &mut trial_eta);
                     break;
                 }
                 t *= 0.5;

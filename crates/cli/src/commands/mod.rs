@@ -8,6 +8,8 @@ pub mod innsyn;
 pub mod kindergarten;
 pub mod municipalities;
 pub mod opendata;
+pub mod oversight;
+pub mod risk;
 pub mod roster;
 pub mod screening;
 pub mod stats;
