@@ -6,6 +6,8 @@
 //!   operating points, calibration).
 //! - [`wdbc`]: the Wisconsin diagnostic breast-cancer data (real, published) as shipped by smartcore.
 //! - [`lifestyle`]: a lifestyle risk model trained on the synthetic cohort.
+//! - [`onnx`]: the logistic model written as ONNX; with the `onnx` feature, ONNX classifiers
+//!   (an agency's vendor model) behind the same [`RiskModel`] interface, run by `tract`.
 //!
 //! Pure computation: no IO besides reading a model file a caller names.
 
@@ -13,6 +15,7 @@ pub mod eval;
 pub mod gail;
 pub mod lifestyle;
 pub mod model;
+pub mod onnx;
 pub mod wdbc;
 
 pub use model::{LogisticModel, ModelCard, ModelError, RiskModel};

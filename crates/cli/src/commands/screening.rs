@@ -22,7 +22,8 @@ enum Command {
     /// breast-cancer data (569 aspirates, UCI, CC BY 4.0): ROC AUC with DeLong's 95 % interval,
     /// sensitivity/specificity at operating points, calibration. Writes report.txt, report.json,
     /// predictions.csv (fold, outcome, out-of-fold score and features, for peer comparison),
-    /// model.json (fitted on all data) and chart.svg (ROC and reliability).
+    /// model.json (fitted on all data), the same model as model.onnx, and chart.svg (ROC and
+    /// reliability).
     EvaluateModel(EvaluateArgs),
 }
 
@@ -109,6 +110,9 @@ fn evaluate(args: EvaluateArgs) -> anyhow::Result<Outcome> {
     write("report.json", serde_json::to_string_pretty(&json)?)?;
     write("predictions.csv", predictions_csv(&x, &y, &cv, &names))?;
     write("model.json", model.to_json())?;
+    let onnx = args.out.join("model.onnx");
+    std::fs::write(&onnx, svc_risk::onnx::to_onnx(&model))
+        .with_context(|| format!("writing {}", onnx.display()))?;
     write("chart.svg", chart_svg(&y, &cv))?;
     print!("{text}");
     println!("Files written to {}", args.out.display());
