@@ -66,6 +66,22 @@ for tol in (1e-4, 1e-8):
         "time_ratio_sklearn_over_ours": sk_time / ours_time,
     }
 
+# 3. Our model.onnx (written by our own protobuf writer) checked by the ONNX project's checker and
+#    scored by its reference evaluator, against the native model.json formula.
+try:
+    import onnx
+    from onnx.reference import ReferenceEvaluator
+    om = onnx.load(f"{a.model_dir}/model.onnx")
+    onnx.checker.check_model(om, full_check=True)
+    js = json.load(open(f"{a.model_dir}/model.json"))
+    out = ReferenceEvaluator(om).run(None, {"features": X.astype(np.float32)})[0][:, 0]
+    z = (X - np.array(js["means"])) / np.array(js["scales"])
+    native = 1 / (1 + np.exp(-(js["intercept"] + z @ np.array(js["coefficients"]))))
+    res["onnx"] = {"onnx_version": onnx.__version__, "checker": "ok",
+                   "max_abs_difference_reference_evaluator_vs_native": float(np.max(np.abs(out - native)))}
+except ImportError:
+    pass
+
 if a.audit_dir:
     from fairlearn.metrics import (MetricFrame, demographic_parity_difference,
         demographic_parity_ratio, equal_opportunity_difference, equalized_odds_difference,
@@ -119,6 +135,9 @@ for name, r in w["sklearn"].items():
     print(f"  scikit-learn lbfgs {name}: AUC pooled {r['auc_pooled']:.6f}, mean of folds {r['auc_mean_fold']:.6f}, "
           f"{r['cv_seconds_median']*1e3:.2f} ms -> ours {r['time_ratio_sklearn_over_ours']:.1f}x faster; "
           f"max |prediction difference| {r['max_abs_prediction_difference_to_ours']:.1e}")
+if "onnx" in res:
+    print(f"model.onnx: onnx {res['onnx']['onnx_version']} checker ok; reference evaluator vs native "
+          f"max |difference| {res['onnx']['max_abs_difference_reference_evaluator_vs_native']:.1e} (float32 graph)")
 if "fairness" in res:
     f = res["fairness"]
     print(f"fairness: {f['metrics_compared']} values compared with fairlearn on our predictions, "

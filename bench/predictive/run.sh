@@ -13,6 +13,8 @@
 # 2. `mulighetsrom oversight audit S7 --export-predictions` on a generated county (Vestland, seed
 #    7) writes our fairness audit and our predictions; peer.py recomputes every Fairlearn metric
 #    from those predictions with fairlearn and compares (must agree to 1e-9).
+# 3. The model.onnx our own protobuf writer made is checked with onnx's checker and scored with
+#    its reference evaluator against the native model.json formula.
 # Writes bench/predictive/results-<date>.md. Env: MULIGHETSROM_BIN (prebuilt binary, skips cargo).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
