@@ -367,10 +367,9 @@ mod tests {
         let s = [0.9, 0.5, 0.5, 0.1];
         let a = auc_delong(&y, &s).unwrap();
         assert!((a.auc - 0.875).abs() < 1e-15);
-        // DeLong by hand: V10 = (1, 0.75), V01 = (1 − 0.75, 1 − 0) → (0.25, 1)... as
-        // placements: V10_i = share of negatives below positive i (ties ½): 0.9 → 1, 0.5 → 0.75.
-        // V01_j = share of positives above negative j: 0.5 → 0.75, 0.1 → 1.
-        // var(V10) = 0.03125, var(V01) = 0.03125 → SE² = 0.03125/2 + 0.03125/2.
+        // DeLong by hand. Placements: V10_i = share of negatives below positive i (ties ½):
+        // 0.9 → 1, 0.5 → 0.75; V01_j = share of positives above negative j: 0.5 → 0.75, 0.1 → 1.
+        // Sample variances 0.03125 each → SE² = 0.03125/2 + 0.03125/2.
         assert!((a.se - 0.03125f64.sqrt()).abs() < 1e-15, "{}", a.se);
     }
 
