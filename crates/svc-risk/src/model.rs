@@ -361,6 +361,14 @@ impl LogisticModel {
                 w[i] = mu * (1.0 - mu);
             }
             let mut g: Vec<f64> = (0..q).map(|a| dot(&r, col(a))).collect();
+            for a in 1..q {
+                g[a] += lambda * beta[a];
+            }
+            // Converged? Checked before the Hessian, which is the expensive part.
+            gnorm = g.iter().fold(0.0, |m, v| m.max(v.abs()));
+            if gnorm < options.tolerance {
+                break;
+            }
             let mut h = vec![0.0; q * q];
             for a in 0..q {
                 for ((o, wi), z) in wz.iter_mut().zip(&w).zip(col(a)) {
@@ -373,12 +381,7 @@ impl LogisticModel {
                 }
             }
             for a in 1..q {
-                g[a] += lambda * beta[a];
                 h[a * q + a] += lambda;
-            }
-            gnorm = g.iter().fold(0.0, |m, v| m.max(v.abs()));
-            if gnorm < options.tolerance {
-                break;
             }
             let step = cholesky_solve(&h, &g, q).ok_or_else(|| {
                 ModelError::Data("the Hessian is not positive definite (use λ > 0)".into())
