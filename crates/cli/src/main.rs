@@ -79,6 +79,12 @@ enum Command {
     Opendata(commands::opendata::Args),
     /// Start the data-sharing API (Maskinporten-style tokens, register look-ups, consent, insight).
     Serve(commands::serve::Args),
+    /// The AI model of the screening services (S4–S7), evaluated on real data.
+    Screening(commands::screening::Args),
+    /// Individual breast-cancer risk (S7): the Gail model with its main factors.
+    Risk(commands::risk::Args),
+    /// Oversight of the predictive services: fairness audits.
+    Oversight(commands::oversight::Args),
 }
 
 /// Outcome of a command that ran to completion.
@@ -104,6 +110,9 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Innsyn(args) => commands::innsyn::run(&cli.data, args),
         Command::Opendata(args) => commands::opendata::run(&cli.data, args),
         Command::Serve(args) => commands::serve::run(&cli.data, args),
+        Command::Screening(args) => commands::screening::run(args),
+        Command::Risk(args) => commands::risk::run(args),
+        Command::Oversight(args) => commands::oversight::run(&cli.data, args),
     }
 }
 

@@ -435,7 +435,7 @@ fn catalogue_is_written_as_turtle_and_json_ld() {
     let out = stdout(&ttl);
     assert!(out.starts_with("@prefix "), "{out}");
     assert_eq!(out.matches("a dcat:Dataset").count(), 5);
-    assert_eq!(out.matches("a dcat:DataService").count(), 9);
+    assert_eq!(out.matches("a dcat:DataService").count(), 10);
     assert!(out.contains(
         "dcatap:applicableLegislation <https://lovdata.no/eli/forskrift/2005/12/16/1478>"
     ));
@@ -455,9 +455,10 @@ fn catalogue_is_written_as_turtle_and_json_ld() {
         ],
     );
     assert_eq!(json.status.code(), Some(0), "{}", stderr(&json));
-    // One data service per service manifest (S1–S7, the reform analysis A1 and INNSYN).
+    // One data service per service manifest (S1–S7, the reform analysis A1, the fairness audit
+    // O1 and INNSYN).
     assert!(
-        stderr(&json).contains("5 datasets and 9 data services"),
+        stderr(&json).contains("5 datasets and 10 data services"),
         "{}",
         stderr(&json)
     );
@@ -801,4 +802,97 @@ fn kindergarten_decide_stores_decisions_idempotently_and_reports_who_changed_and
         "{}",
         stdout(&table)
     );
+}
+
+#[test]
+fn screening_evaluate_model_writes_the_report_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = mulighetsrom(
+        dir.path(),
+        &["screening", "evaluate-model", "--folds", "5", "--out", "m"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("ROC AUC (pooled out-of-fold) 0.99"),
+        "{}",
+        stdout(&out)
+    );
+    for f in [
+        "report.txt",
+        "report.json",
+        "predictions.csv",
+        "model.json",
+        "chart.svg",
+    ] {
+        assert!(dir.path().join("m").join(f).exists(), "{f}");
+    }
+    let model = std::fs::read_to_string(dir.path().join("m/model.json")).unwrap();
+    assert!(model.contains("\"format\": \"mulighetsrom.logistic.v1\""));
+}
+
+#[test]
+fn risk_score_prints_the_gail_test_vector_and_refuses_bad_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = mulighetsrom(dir.path(), &["risk", "score", "--gail", "45.2,11,22,1,1"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("relative risk: 5.49 before 50, 4.12 from 50"),
+        "{}",
+        stdout(&out)
+    );
+    std::fs::write(
+        dir.path().join("case.json"),
+        r#"{"age": 45.2, "age_at_menarche": 11, "age_at_first_birth": 22, "biopsies": 1, "relatives": 1}"#,
+    )
+    .unwrap();
+    let json = mulighetsrom(
+        dir.path(),
+        &["risk", "score", "--case", "case.json", "--json"],
+    );
+    assert_eq!(json.status.code(), Some(0), "{}", stderr(&json));
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert!((v["result"]["rr_under_50"].as_f64().unwrap() - 5.4926036715).abs() < 1e-9);
+    let bad = mulighetsrom(dir.path(), &["risk", "score", "--gail", "45,x,22,1,1"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(
+        stderr(&bad).contains("age at menarche \"x\""),
+        "{}",
+        stderr(&bad)
+    );
+}
+
+#[test]
+fn oversight_audit_reads_through_s7_and_o1() {
+    let dir = tempfile::tempdir().unwrap();
+    let gen = mulighetsrom(
+        dir.path(),
+        &["generate", "--municipality", "1103", "--seed", "7"],
+    );
+    assert_eq!(gen.status.code(), Some(0), "{}", stderr(&gen));
+    let out = mulighetsrom(
+        dir.path(),
+        &[
+            "oversight",
+            "audit",
+            "S7",
+            "--export-predictions",
+            "--out",
+            "o",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    for attr in [
+        "age_band",
+        "county",
+        "income_decile",
+        "immigrant_background",
+    ] {
+        assert!(text.contains(attr), "{attr}: {text}");
+    }
+    let csv = std::fs::read_to_string(dir.path().join("o/audit-predictions.csv")).unwrap();
+    assert!(csv.starts_with("outcome,score,age_band,county,income_decile,immigrant_background\n"));
+    // Only S7 has stored predictions to audit so far.
+    let denied = mulighetsrom(dir.path(), &["oversight", "audit", "S4"]);
+    assert_eq!(denied.status.code(), Some(2));
 }

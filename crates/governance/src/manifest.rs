@@ -301,6 +301,10 @@ const BUILTIN: &[(&str, &str)] = &[
         include_str!("../../../governance/manifests/innsyn.toml"),
     ),
     (
+        "governance/manifests/o1-tilsyn.toml",
+        include_str!("../../../governance/manifests/o1-tilsyn.toml"),
+    ),
+    (
         "governance/manifests/s1-foreldrebetaling.toml",
         include_str!("../../../governance/manifests/s1-foreldrebetaling.toml"),
     ),

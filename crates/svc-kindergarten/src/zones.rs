@@ -109,7 +109,12 @@ impl Zones {
             path: path.to_path_buf(),
             source,
         })?;
-        Zones::from_yaml(&text, &path.display().to_string(), municipalities)
+        let mut zones = Zones::from_yaml(&text, &path.display().to_string(), municipalities)?;
+        // Errors name the full path; decisions cite the file by its place in the law directory
+        // (`zones/…yaml`), so a decision does not depend on where the program is installed (a
+        // stored decision's inputs would otherwise change with the installation path).
+        zones.file = law_relative(path);
+        Ok(zones)
     }
 
     /// Parses the text of a zone file; `origin` names it in errors.
@@ -267,6 +272,20 @@ impl Zones {
                 )),
             }
         }
+    }
+}
+
+/// The last two components of a path (`zones/kindergarten-price-zones.yaml`).
+fn law_relative(path: &Path) -> String {
+    let file = path.file_name().map(|f| f.to_string_lossy().into_owned());
+    let dir = path
+        .parent()
+        .and_then(|p| p.file_name())
+        .map(|d| d.to_string_lossy().into_owned());
+    match (dir, file) {
+        (Some(d), Some(f)) => format!("{d}/{f}"),
+        (None, Some(f)) => f,
+        _ => path.display().to_string(),
     }
 }
 

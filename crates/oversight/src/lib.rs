@@ -1,0 +1,9 @@
+//! Oversight of predictive services (issue #5, item 6): fairness metrics exactly as Fairlearn and
+//! AIF360 define them, calibration by group, and a fairness audit over sensitive attributes.
+//!
+//! Pure computation: no IO, no registers. The caller maps persons to groups.
+
+pub mod audit;
+pub mod metrics;
+
+pub use audit::{Attribute, AuditError, FairnessAudit};
