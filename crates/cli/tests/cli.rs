@@ -311,8 +311,9 @@ fn kindergarten_decide_and_simulate_run_on_the_stored_population() {
         lines.lines().count()
     )));
 
-    // September 2024: Harstad's zone is unknown and matters: manual handling with a hint, or
-    // the general zone with a warning on each decision when asked for.
+    // September 2024, when the zone prices differ: Harstad is in neither special list (both are
+    // complete since the sentralitet 5–6 list was sourced), so it is decided in the general zone
+    // and every decision cites the zone file; the general-zone assumption is never needed.
     let out = mulighetsrom(
         dir.path(),
         &[
@@ -322,31 +323,17 @@ fn kindergarten_decide_and_simulate_run_on_the_stored_population() {
             "5503",
             "--month",
             "2024-09",
-        ],
-    );
-    let text = stdout(&out);
-    assert!(text.contains("price_zone_unknown"), "{text}");
-    assert!(text.contains("--assume-general-where-unknown"), "{text}");
-    let out = mulighetsrom(
-        dir.path(),
-        &[
-            "kindergarten",
-            "decide",
-            "--municipality",
-            "5503",
-            "--month",
-            "2024-09",
-            "--assume-general-where-unknown",
             "--out",
             "a.jsonl",
         ],
     );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert!(stdout(&out).contains("ASSUMED general"));
+    let text = stdout(&out);
+    assert!(!text.contains("price_zone_unknown"), "{text}");
     let lines = std::fs::read_to_string(dir.path().join("a.jsonl")).unwrap();
-    assert!(lines
-        .lines()
-        .all(|l| l.contains("\"code\":\"price_zone_assumed_general\"")));
+    assert!(lines.lines().all(|l| l
+        .contains("zones/kindergarten-price-zones.yaml: 5503 in no special zone list")
+        && !l.contains("price_zone_assumed_general")));
 
     let bad = mulighetsrom(
         dir.path(),

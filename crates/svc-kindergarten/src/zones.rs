@@ -233,12 +233,19 @@ impl Zones {
                 possible: Vec::new(),
                 provenance: Provenance::register(
                     "zones",
-                    format!(
-                        "{}: {} lists {municipality} ({})",
-                        self.file,
-                        zone,
-                        list.map_or("", |l| l.source.as_str())
-                    ),
+                    match list.filter(|l| l.status != "verified") {
+                        // An unverified list says so in every decision that relies on it.
+                        Some(l) => format!(
+                            "{}: {} lists {municipality} ({}) [{}]",
+                            self.file, zone, l.source, l.status
+                        ),
+                        None => format!(
+                            "{}: {} lists {municipality} ({})",
+                            self.file,
+                            zone,
+                            list.map_or("", |l| l.source.as_str())
+                        ),
+                    },
                     None,
                 ),
                 unknown_reason: None,
@@ -332,10 +339,42 @@ mod tests {
 
     #[test]
     fn an_unlisted_municipality_has_an_unknown_zone_while_a_list_is_incomplete() {
-        let answer = zones().zone_of("0301".parse().unwrap());
+        let m = Municipalities::embedded_2026();
+        let text = "zones:\n  tiltakssonen:\n    source: s\n    status: verified\n    complete: true\n    municipalities:\n      - {number: \"5601\", name: Alta}\n  sentralitet_5_6:\n    source: SSB KLASS 128\n    status: \"unverified: not available\"\n    complete: false\n    municipalities: []\n";
+        let z = Zones::from_yaml(text, "z.yaml", &m).unwrap();
+        let answer = z.zone_of("0301".parse().unwrap());
         assert_eq!(answer.zone, None);
         assert_eq!(answer.possible, vec![PriceZone::Sentralitet56]);
-        assert!(answer.unknown_reason.unwrap().contains("KLASS 128"));
+        assert!(answer.unknown_reason.unwrap().contains("not available"));
+    }
+
+    #[test]
+    fn the_sourced_lists_cover_every_municipality_and_flag_the_unverified_one() {
+        let z = zones();
+        // 25 in tiltakssonen, 189 in sentralitet 5–6 (212 in class 5–6 less the 23 of them in
+        // tiltakssonen), and every other municipality is general.
+        let sizes: Vec<_> = z
+            .lists()
+            .iter()
+            .map(|l| (l.zone, l.municipalities.len()))
+            .collect();
+        assert!(sizes.contains(&(PriceZone::Tiltakssonen, 25)), "{sizes:?}");
+        assert!(
+            sizes.contains(&(PriceZone::Sentralitet56, 189)),
+            "{sizes:?}"
+        );
+        assert_eq!(
+            z.zone_of("0301".parse().unwrap()).zone,
+            Some(PriceZone::General)
+        );
+        let suldal = z.zone_of("1134".parse().unwrap());
+        assert_eq!(suldal.zone, Some(PriceZone::Sentralitet56));
+        assert!(format!("{:?}", suldal.provenance).contains("unverified"));
+        // Class 5–6 municipalities in tiltakssonen pay the tiltakssone price (0).
+        assert_eq!(
+            z.zone_of("5540".parse().unwrap()).zone,
+            Some(PriceZone::Tiltakssonen)
+        );
     }
 
     #[test]

@@ -63,8 +63,12 @@ fn digest(
 fn explanation_trees_are_unchanged() {
     let registers = troms();
     let params = Parameters::load_dir(&law().join("parameters")).unwrap();
+    // The zone file as it was at commit 9e40731 (no sentralitet 5–6 list yet), so the pinned
+    // digests keep comparing with that code; its place is `…/zones/…yaml` like the law's, so
+    // the decisions cite it by the same name.
     let zones = Zones::load(
-        &law().join("zones/kindergarten-price-zones.yaml"),
+        &PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/zones/kindergarten-price-zones.yaml"),
         &Municipalities::embedded_2026(),
     )
     .unwrap();
