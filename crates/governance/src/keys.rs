@@ -120,8 +120,9 @@ impl KeyRing {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 let mut key = [0u8; 32];
                 OsRng.fill_bytes(&mut key);
-                // Write to a temporary file and rename, so two processes starting at once
-                // cannot both use different fresh keys: the loser of the rename re-reads.
+                // Write to a temporary file and link it into place: linking fails if the key
+                // already exists, so when two processes start at once the one that loses
+                // re-reads the winner's key instead of using a key nobody stored.
                 let tmp = self.dir.join(format!(".{name}.{}", std::process::id()));
                 let mut options = fs::OpenOptions::new();
                 options.write(true).create_new(true);
@@ -134,12 +135,13 @@ impl KeyRing {
                 file.write_all(&key).map_err(io)?;
                 file.sync_all().map_err(io)?;
                 drop(file);
-                if path.exists() {
-                    let _ = fs::remove_file(&tmp);
-                    return self.secret(name);
+                let linked = fs::hard_link(&tmp, &path);
+                let _ = fs::remove_file(&tmp);
+                match linked {
+                    Ok(()) => Ok(key),
+                    Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => self.secret(name),
+                    Err(e) => Err(io(e)),
                 }
-                fs::rename(&tmp, &path).map_err(io)?;
-                Ok(key)
             }
             Err(e) => Err(io(e)),
         }
