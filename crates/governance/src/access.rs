@@ -706,6 +706,40 @@ pub(crate) fn denied(
     }
 }
 
+/// The governance state of a deployment's data directory: the audit log with its pseudonymiser
+/// and the consent store, keyed from `DATA/keys/`. One place opens them, for the single-threaded
+/// layer, the shared one and the CLI's `audit` commands alike.
+pub(crate) struct Governed {
+    pub(crate) audit: Pseudonymiser,
+    pub(crate) log: AuditLog,
+    pub(crate) consents: ConsentStore,
+}
+
+impl Governed {
+    pub(crate) fn open(data: &Path) -> Result<Governed, AccessError> {
+        let keys = KeyRing::open(&data.join("keys"))?;
+        let audit = Pseudonymiser::new("audit", &keys.pseudonym_key("audit")?);
+        let log = AuditLog::open(data, keys.signing_key()?, audit.clone())?;
+        let consents = ConsentStore::open(
+            data,
+            Pseudonymiser::new("samtykke", &keys.pseudonym_key("samtykke")?),
+        )?;
+        Ok(Governed {
+            audit,
+            log,
+            consents,
+        })
+    }
+}
+
+/// Opens the audit log of a data directory with the deployment's keys (for commands that read
+/// or verify the log without reading registers).
+pub fn open_audit_log(data: &Path) -> Result<AuditLog, AccessError> {
+    let keys = KeyRing::open(&data.join("keys"))?;
+    let audit = Pseudonymiser::new("audit", &keys.pseudonym_key("audit")?);
+    Ok(AuditLog::open(data, keys.signing_key()?, audit)?)
+}
+
 /// The access layer of one deployment, for one thread (the CLI and batch runs).
 ///
 /// Every read commits the log before it returns. A server with many concurrent requests uses
@@ -724,14 +758,12 @@ impl AccessLayer {
     /// Opens the access layer on a data directory: the register store, the consent store, the
     /// audit log and the keys under `DATA/keys/`.
     pub fn open(data: &Path, manifests: Manifests) -> Result<AccessLayer, AccessError> {
-        let keys = KeyRing::open(&data.join("keys"))?;
         let store = SqliteStore::open(data)?;
-        let audit = Pseudonymiser::new("audit", &keys.pseudonym_key("audit")?);
-        let log = AuditLog::open(data, keys.signing_key()?, audit.clone())?;
-        let consents = ConsentStore::open(
-            data,
-            Pseudonymiser::new("samtykke", &keys.pseudonym_key("samtykke")?),
-        )?;
+        let Governed {
+            audit,
+            log,
+            consents,
+        } = Governed::open(data)?;
         Ok(AccessLayer {
             manifests,
             store,
@@ -862,6 +894,17 @@ pub fn project(
     subjects: &HashSet<NationalId>,
     own_relations: bool,
 ) -> Registers {
+    // The rows of a table about persons in scope.
+    fn about<T: Clone>(
+        rows: &[T],
+        subjects: &HashSet<NationalId>,
+        person: impl Fn(&T) -> NationalId,
+    ) -> Vec<T> {
+        rows.iter()
+            .filter(|r| subjects.contains(&person(r)))
+            .cloned()
+            .collect()
+    }
     let has = |name: &str| wanted.iter().any(|e| e.name == name);
     let mut out = empty_like(full);
     let basis = has("folkeregisteret.person-basis");
@@ -891,12 +934,7 @@ pub fn project(
             .collect();
     }
     if has("folkeregisteret.bostedsadresse") {
-        out.residences = full
-            .residences
-            .iter()
-            .filter(|r| subjects.contains(&r.person))
-            .copied()
-            .collect();
+        out.residences = about(&full.residences, subjects, |r| r.person);
         let used: HashSet<_> = out.residences.iter().map(|r| r.address).collect();
         out.addresses = full
             .addresses
@@ -906,63 +944,28 @@ pub fn project(
             .collect();
     }
     if has("inntekt.skatteoppgjoer") {
-        out.tax_assessments = full
-            .tax_assessments
-            .iter()
-            .filter(|t| subjects.contains(&t.person))
-            .copied()
-            .collect();
+        out.tax_assessments = about(&full.tax_assessments, subjects, |t| t.person);
     }
     if has("inntekt.a-ordningen") {
-        out.monthly_income = full
-            .monthly_income
-            .iter()
-            .filter(|m| subjects.contains(&m.person))
-            .cloned()
-            .collect();
+        out.monthly_income = about(&full.monthly_income, subjects, |m| m.person);
     }
     if has("barnehage.opptak") {
-        out.enrolments = full
-            .enrolments
-            .iter()
-            .filter(|e| subjects.contains(&e.child))
-            .copied()
-            .collect();
+        out.enrolments = about(&full.enrolments, subjects, |e| e.child);
     }
     if has("enhetsregisteret.enheter") {
         out.organisations = full.organisations.clone();
     }
     if has("aa-registeret.arbeidsforhold") {
-        out.employments = full
-            .employments
-            .iter()
-            .filter(|e| subjects.contains(&e.person))
-            .copied()
-            .collect();
+        out.employments = about(&full.employments, subjects, |e| e.person);
     }
     if has("helse.mammografi") {
-        out.screening = full
-            .screening
-            .iter()
-            .filter(|s| subjects.contains(&s.person))
-            .copied()
-            .collect();
+        out.screening = about(&full.screening, subjects, |s| s.person);
     }
     if has("helse.kreftdiagnoser") {
-        out.cancer = full
-            .cancer
-            .iter()
-            .filter(|c| subjects.contains(&c.person))
-            .copied()
-            .collect();
+        out.cancer = about(&full.cancer, subjects, |c| c.person);
     }
     if has("helse.levevaner") {
-        out.lifestyle = full
-            .lifestyle
-            .iter()
-            .filter(|l| subjects.contains(&l.person))
-            .copied()
-            .collect();
+        out.lifestyle = about(&full.lifestyle, subjects, |l| l.person);
     }
     out
 }

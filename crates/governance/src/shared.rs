@@ -19,7 +19,6 @@
 use crate::access::{check, denied, judge, Delivery, Judgement, LoadedRegisters};
 use crate::audit::{AuditLog, Entry};
 use crate::consent::ConsentStore;
-use crate::keys::KeyRing;
 use crate::pseudonym::{Pseudonym, Pseudonymiser};
 use crate::{AccessError, Manifests, ReadRequest};
 use chrono::{DateTime, Utc};
@@ -144,16 +143,14 @@ impl SharedAccess {
     /// Why load once: a server answers from one consistent version of the registers; a new
     /// generation is picked up by restarting it.
     pub fn open(data: &Path, manifests: Manifests) -> Result<SharedAccess, AccessError> {
-        let keys = KeyRing::open(&data.join("keys"))?;
         let store = SqliteStore::open(data)?;
         let loaded = LoadedRegisters::new(store.load()?);
-        let audit = Pseudonymiser::new("audit", &keys.pseudonym_key("audit")?);
-        let mut log = AuditLog::open(data, keys.signing_key()?, audit.clone())?;
+        let crate::access::Governed {
+            audit,
+            mut log,
+            consents,
+        } = crate::access::Governed::open(data)?;
         log.use_wal()?;
-        let consents = ConsentStore::open(
-            data,
-            Pseudonymiser::new("samtykke", &keys.pseudonym_key("samtykke")?),
-        )?;
         Ok(SharedAccess {
             manifests,
             loaded,

@@ -4,8 +4,6 @@
 use crate::Outcome;
 use anyhow::Context;
 use governance::audit::{self, checkpoint, AuditLog, EntryBody, Outcome as AccessOutcome};
-use governance::keys::KeyRing;
-use governance::pseudonym::Pseudonymiser;
 use std::path::{Path, PathBuf};
 
 /// Arguments of `audit`.
@@ -54,10 +52,8 @@ enum Command {
 
 /// Opens the deployment's audit log.
 pub fn open_log(data: &Path) -> anyhow::Result<AuditLog> {
-    let keys = KeyRing::open(&data.join("keys"))
-        .with_context(|| format!("opening the keys in {}", data.join("keys").display()))?;
-    let pseudonyms = Pseudonymiser::new("audit", &keys.pseudonym_key("audit")?);
-    Ok(AuditLog::open(data, keys.signing_key()?, pseudonyms)?)
+    governance::access::open_audit_log(data)
+        .with_context(|| format!("opening the audit log in {}", data.display()))
 }
 
 pub fn run(data: &Path, args: Args) -> anyhow::Result<Outcome> {
