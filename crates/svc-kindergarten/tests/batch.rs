@@ -2,6 +2,8 @@
 //! `fee_amounts` (amounts only) agree on every child, and the general-zone assumption is never
 //! silent.
 
+mod fixtures;
+
 use chrono::NaiveDate;
 use registers::{CountyNumber, Households, Municipalities, Registers};
 use rules::{Parameters, Value};
@@ -41,12 +43,7 @@ fn setup() -> (Parameters, Zones) {
     // The zone file from before the sentralitet 5–6 list was sourced (commit 9e40731): its
     // incomplete list is what these tests need to exercise unknown zones, manual handling and
     // the general-zone assumption, which stay in the product for any list marked incomplete.
-    let zones = Zones::load(
-        &PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/fixtures/zones/kindergarten-price-zones.yaml"),
-        &Municipalities::embedded_2026(),
-    )
-    .unwrap();
+    let zones = fixtures::zones_before_sentralitet();
     (params, zones)
 }
 

@@ -4,6 +4,8 @@
 //! (the constants were computed with that code, commit 9e40731), on dates and method variants
 //! that reach every case of every rule.
 
+mod fixtures;
+
 use chrono::NaiveDate;
 use registers::{CountyNumber, Households, Municipalities, Registers};
 use rules::{Parameters, Value};
@@ -66,12 +68,7 @@ fn explanation_trees_are_unchanged() {
     // The zone file as it was at commit 9e40731 (no sentralitet 5–6 list yet), so the pinned
     // digests keep comparing with that code; its place is `…/zones/…yaml` like the law's, so
     // the decisions cite it by the same name.
-    let zones = Zones::load(
-        &PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/fixtures/zones/kindergarten-price-zones.yaml"),
-        &Municipalities::embedded_2026(),
-    )
-    .unwrap();
+    let zones = fixtures::zones_before_sentralitet();
     let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
     let plain = BatchOptions::default();
     let assume = BatchOptions {

@@ -1,6 +1,8 @@
 //! The register-based entry point: a family unit's fees from persons, enrolments and tax
 //! assessments, with provenance.
 
+mod fixtures;
+
 use chrono::{Datelike, NaiveDate};
 use identity::{synthetic_fodselsnummer, NationalId, OrgNumber, Sex};
 use registers::{
@@ -125,12 +127,7 @@ fn an_unknown_zone_or_a_missing_assessment_goes_to_manual_handling() {
     let (params, _) = setup();
     // The zone file from before the sentralitet 5–6 list was sourced, where Bergen's zone is
     // unknown from 2024-08-01 (an incomplete list still leads to manual handling).
-    let zones = Zones::load(
-        &std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/fixtures/zones/kindergarten-price-zones.yaml"),
-        &Municipalities::embedded_2026(),
-    )
-    .unwrap();
+    let zones = fixtures::zones_before_sentralitet();
     let mut registers = Registers::empty(d(2024, 9, 1), Municipalities::embedded_2026());
     let unit = family(&mut registers, "4601");
     // The father has no assessment in this variant, and Bergen's zone is unknown from 2024-08-01.

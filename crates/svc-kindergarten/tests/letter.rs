@@ -1,6 +1,8 @@
 //! The decision letter (vedtak): amounts, legal references, the appeal section in both
 //! languages, masked identity numbers, the manual-handling letter, and HTML escaping.
 
+mod fixtures;
+
 use chrono::{Datelike, NaiveDate};
 use identity::{synthetic_fodselsnummer, NationalId, OrgNumber, Sex};
 use registers::{
@@ -42,12 +44,7 @@ fn setup() -> (Parameters, Zones) {
     let params = Parameters::load_dir(&law.join("parameters")).unwrap();
     // The zone file from before the sentralitet 5–6 list was sourced: its unknown zones give
     // the letters the assumed-general warning section this test reads.
-    let zones = Zones::load(
-        &std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/fixtures/zones/kindergarten-price-zones.yaml"),
-        &Municipalities::embedded_2026(),
-    )
-    .unwrap();
+    let zones = fixtures::zones_before_sentralitet();
     (params, zones)
 }
 

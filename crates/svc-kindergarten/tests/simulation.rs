@@ -1,5 +1,7 @@
 //! Reform files and the simulation report over a generated municipality.
 
+mod fixtures;
+
 use chrono::NaiveDate;
 use registers::{Households, Municipalities, Registers};
 use rules::{Parameters, Status, Value};
@@ -130,12 +132,7 @@ fn columns(date: NaiveDate) -> (FeeColumns, Zones) {
     let registers = harstad();
     // The zone file from before the sentralitet 5–6 list was sourced: Harstad's zone is unknown
     // there, which is what the manual-handling and assumption checks below exercise.
-    let zones = Zones::load(
-        &std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/fixtures/zones/kindergarten-price-zones.yaml"),
-        &Municipalities::embedded_2026(),
-    )
-    .unwrap();
+    let zones = fixtures::zones_before_sentralitet();
     let families = Households::derive(registers, date).families;
     let index = RegisterIndex::new(registers);
     let year = income_year(&params(), date).unwrap();
