@@ -506,35 +506,16 @@ impl AuditLog {
             source,
         };
         {
-            // Multi-row INSERTs: one statement per ROWS entries instead of one per entry.
-            const ROWS: usize = 64;
-            let full = format!(
-                "INSERT INTO entries(idx, entry, event) VALUES {}",
-                vec!["(?, ?, ?)"; ROWS].join(", ")
-            );
-            for (c, chunk) in pending.chunks(ROWS).enumerate() {
-                let sql = if chunk.len() == ROWS {
-                    full.clone()
-                } else {
-                    format!(
-                        "INSERT INTO entries(idx, entry, event) VALUES {}",
-                        vec!["(?, ?, ?)"; chunk.len()].join(", ")
-                    )
-                };
-                let mut insert = self.conn.prepare_cached(&sql).map_err(db)?;
-                let mut values: Vec<rusqlite::types::Value> = Vec::with_capacity(chunk.len() * 3);
-                for (i, p) in chunk.iter().enumerate() {
-                    values.push(((self.size + (c * ROWS + i) as u64) as i64).into());
-                    values.push(p.bytes.clone().into());
-                    values.push(match p.event {
-                        Some(h) => h.to_vec().into(),
-                        None => rusqlite::types::Value::Null,
-                    });
-                }
-                insert
-                    .execute(rusqlite::params_from_iter(values))
-                    .map_err(db)?;
+            let mut values: Vec<rusqlite::types::Value> = Vec::with_capacity(pending.len() * 3);
+            for (i, p) in pending.iter().enumerate() {
+                values.push(((self.size + i as u64) as i64).into());
+                values.push(p.bytes.clone().into());
+                values.push(match p.event {
+                    Some(h) => h.to_vec().into(),
+                    None => rusqlite::types::Value::Null,
+                });
             }
+            insert_rows(&self.conn, "entries(idx, entry, event)", 3, &values).map_err(db)?;
             // The per-subject index is partitioned by entry position (PARTITION entries per
             // part): random pseudonym keys then land in the newest part only, which stays in
             // the page cache, instead of touching pages all over one ever-growing index (that
@@ -548,26 +529,8 @@ impl AuditLog {
                 })
                 .collect();
             keys.sort_unstable();
-            let full = format!(
-                "INSERT INTO subjects(part, subject, idx) VALUES {}",
-                vec!["(?, ?, ?)"; ROWS].join(", ")
-            );
-            for chunk in keys.chunks(ROWS) {
-                let sql = if chunk.len() == ROWS {
-                    full.clone()
-                } else {
-                    format!(
-                        "INSERT INTO subjects(part, subject, idx) VALUES {}",
-                        vec!["(?, ?, ?)"; chunk.len()].join(", ")
-                    )
-                };
-                let mut index = self.conn.prepare_cached(&sql).map_err(db)?;
-                index
-                    .execute(rusqlite::params_from_iter(
-                        chunk.iter().flat_map(|(p, s, i)| [*p, *s, *i]),
-                    ))
-                    .map_err(db)?;
-            }
+            let flat: Vec<i64> = keys.iter().flat_map(|&(p, s, i)| [p, s, i]).collect();
+            insert_rows(&self.conn, "subjects(part, subject, idx)", 3, &flat).map_err(db)?;
         }
         for p in pending {
             self.push_node(0, p.leaf);
@@ -889,4 +852,33 @@ impl NodeSource for EdgeSource<'_> {
     fn node(&self, level: u32, index: u64) -> Result<Hash, LogError> {
         self.log.node_at(level, index)
     }
+}
+
+/// Inserts rows of `width` values each (`values` flat, row after row) into `table(columns)`
+/// with one multi-row INSERT per 64 rows instead of one statement per row.
+fn insert_rows<V: rusqlite::ToSql>(
+    conn: &Connection,
+    table: &str,
+    width: usize,
+    values: &[V],
+) -> rusqlite::Result<()> {
+    const ROWS: usize = 64;
+    let row = format!("({})", vec!["?"; width].join(", "));
+    let sql = |n: usize| {
+        format!(
+            "INSERT INTO {table} VALUES {}",
+            vec![row.as_str(); n].join(", ")
+        )
+    };
+    let full = sql(ROWS);
+    for chunk in values.chunks(ROWS * width) {
+        let n = chunk.len() / width;
+        let mut insert = if n == ROWS {
+            conn.prepare_cached(&full)?
+        } else {
+            conn.prepare_cached(&sql(n))?
+        };
+        insert.execute(rusqlite::params_from_iter(chunk))?;
+    }
+    Ok(())
 }
