@@ -13,7 +13,9 @@
 //! * [`consent`]: consent records for consent-based purposes;
 //! * [`access`]: the access layer, the one path from a service to register data;
 //! * [`insight`]: the citizen's insight report (GDPR art. 15) with proofs;
-//! * [`shared`]: the same layer for concurrent callers, with group commit of the log.
+//! * [`shared`]: the same layer for concurrent callers, with group commit of the log;
+//! * [`measurements`]: each service's latest measured figures, from which the algorithm
+//!   register and model cards are generated.
 //!
 //! **Must not depend on:** the terminal, HTTP, or any service crate.
 #![deny(missing_docs)]
@@ -25,10 +27,12 @@ pub mod elements;
 pub mod insight;
 pub mod keys;
 pub mod manifest;
+pub mod measurements;
 pub mod pseudonym;
 pub mod shared;
 pub mod subjects;
 
 pub use access::{AccessError, AccessLayer, Delivery, Judgement, ReadRequest, Scope};
 pub use manifest::{Manifest, Manifests};
+pub use measurements::{Figure, Measurement, MeasurementStore};
 pub use shared::SharedAccess;
