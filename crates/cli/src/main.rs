@@ -111,7 +111,7 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Opendata(args) => commands::opendata::run(&cli.data, args),
         Command::Serve(args) => commands::serve::run(&cli.data, args),
         Command::Screening(args) => commands::screening::run(args),
-        Command::Risk(args) => commands::risk::run(args),
+        Command::Risk(args) => commands::risk::run(&cli.data, args),
         Command::Oversight(args) => commands::oversight::run(&cli.data, args),
     }
 }

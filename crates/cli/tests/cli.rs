@@ -882,4 +882,135 @@ fn oversight_audit_reads_through_s7_and_o1() {
     // Only S7 has stored predictions to audit so far.
     let denied = mulighetsrom(dir.path(), &["oversight", "audit", "S4"]);
     assert_eq!(denied.status.code(), Some(2));
+    // The figures are kept for the algorithm register.
+    let m: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.path().join("data/measurements/S7.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(m["service"], "S7");
+    let keys: Vec<&str> = m["figures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["key"].as_str().unwrap())
+        .collect();
+    assert!(keys.contains(&"auc"), "{keys:?}");
+    assert!(
+        keys.contains(&"dp_difference.immigrant_background"),
+        "{keys:?}"
+    );
+    // A model that uses immigrant background is refused before it scores anyone, and no
+    // measurement of it is recorded.
+    let model = std::fs::read_to_string(dir.path().join("o/model.json")).unwrap();
+    let tainted = model.replacen("\"daily smoker\"", "\"immigrant background\"", 1);
+    assert_ne!(model, tainted);
+    std::fs::write(dir.path().join("tainted.json"), tainted).unwrap();
+    let refused = mulighetsrom(
+        dir.path(),
+        &[
+            "oversight",
+            "audit",
+            "S7",
+            "--model",
+            "tainted.json",
+            "--out",
+            "t",
+        ],
+    );
+    assert_eq!(refused.status.code(), Some(2), "{}", stdout(&refused));
+    let err = stderr(&refused);
+    assert!(
+        err.contains("may not use feature \"immigrant background\" (is ethnicity)"),
+        "{err}"
+    );
+    assert!(!dir.path().join("t/audit.txt").exists());
+}
+
+/// S6: recommendations for every woman 35–69, stored as decisions a woman sees in her insight
+/// report with the explanation; the physician named with --reviewer is recorded as the decider.
+#[test]
+fn risk_followup_stratifies_records_and_explains() {
+    let dir = tempfile::tempdir().unwrap();
+    let gen = mulighetsrom(
+        dir.path(),
+        &["generate", "--municipality", "4611", "--seed", "7"],
+    );
+    assert_eq!(gen.status.code(), Some(0), "{}", stderr(&gen));
+    let out = mulighetsrom(dir.path(), &["risk", "followup", "--record", "--out", "f"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("moderat forhøyet risiko"), "{text}");
+    assert!(text.contains("Stored "), "{text}");
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("f/report.json")).unwrap())
+            .unwrap();
+    let assessed = report["assessed"].as_u64().unwrap();
+    assert!(assessed > 100, "{report}");
+    let baseline = report["capacity"]["baseline_mammograms"].as_f64().unwrap();
+    let stratified = report["capacity"]["stratified_mammograms"]
+        .as_f64()
+        .unwrap();
+    assert!(stratified > baseline, "{report}");
+    assert!(std::fs::read_to_string(dir.path().join("f/chart.svg"))
+        .unwrap()
+        .contains("<svg"));
+    // A woman outside the standard programme: pending review, then decided by the reviewer.
+    let db = rusqlite::Connection::open(dir.path().join("data/decisions.sqlite")).unwrap();
+    let pending: i64 = db
+        .query_row(
+            "SELECT count(*) FROM decisions WHERE service = 'S6' AND status = 'manual_handling'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(pending > 0);
+    let again = mulighetsrom(
+        dir.path(),
+        &[
+            "risk",
+            "followup",
+            "--record",
+            "--reviewer",
+            "Dr. Kari Nordmann, overlege",
+            "--out",
+            "f",
+        ],
+    );
+    assert_eq!(again.status.code(), Some(0), "{}", stderr(&again));
+    assert!(
+        stdout(&again).contains(&format!("{pending} audit-log receipts")),
+        "only the reviewed recommendations change: {}",
+        stdout(&again)
+    );
+    let m = std::fs::read_to_string(dir.path().join("data/measurements/S6.json")).unwrap();
+    assert!(m.contains("share_moderate"), "{m}");
+    // Her insight report shows the decision, its explanation and who decided.
+    let woman: i64 = db
+        .query_row(
+            "SELECT s.person_id FROM decision_subjects s JOIN decisions d USING (decision_id) \
+             WHERE d.service = 'S6' AND d.result LIKE '%Kari Nordmann%' LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let woman = format!("{woman:011}");
+    let explained = mulighetsrom(
+        dir.path(),
+        &[
+            "risk",
+            "followup",
+            "--person",
+            &woman,
+            "--reviewer",
+            "Dr. Kari Nordmann, overlege",
+        ],
+    );
+    let text = stdout(&explained);
+    assert!(text.contains("Modellens rolle"), "{text}");
+    assert!(text.contains("The model's role"), "{text}");
+    assert!(text.contains("Avgjort av: Dr. Kari Nordmann"), "{text}");
+    let insight = mulighetsrom(dir.path(), &["innsyn", &woman, "--out", "i"]);
+    assert_eq!(insight.status.code(), Some(0), "{}", stderr(&insight));
+    let json = std::fs::read_to_string(dir.path().join("i/innsyn.json")).unwrap();
+    assert!(json.contains("Avgjort av: Dr. Kari Nordmann"), "{json}");
 }

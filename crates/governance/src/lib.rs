@@ -33,6 +33,6 @@ pub mod shared;
 pub mod subjects;
 
 pub use access::{AccessError, AccessLayer, Delivery, Judgement, ReadRequest, Scope};
-pub use manifest::{Manifest, Manifests};
+pub use manifest::{Characteristic, Manifest, Manifests};
 pub use measurements::{Figure, Measurement, MeasurementStore};
 pub use shared::SharedAccess;

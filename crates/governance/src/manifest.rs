@@ -116,6 +116,76 @@ impl LegalBasis {
     }
 }
 
+/// A ground of discrimination (likestillings- og diskrimineringsloven § 6) that a model feature
+/// can be, or stand in for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Characteristic {
+    /// Age (alder).
+    Age,
+    /// Sex or gender (kjønn).
+    Sex,
+    /// Ethnicity, including national origin, descent, skin colour and language (etnisitet).
+    Ethnicity,
+    /// Religion or belief (religion, livssyn).
+    Religion,
+    /// Disability (funksjonsnedsettelse).
+    Disability,
+    /// Sexual orientation (seksuell orientering).
+    SexualOrientation,
+    /// Gender identity or expression (kjønnsidentitet, kjønnsuttrykk).
+    GenderIdentity,
+    /// Pregnancy, leave at birth or adoption, care duties.
+    Pregnancy,
+}
+
+impl Characteristic {
+    /// Name in bokmål, as the law names it.
+    pub fn name_nb(self) -> &'static str {
+        match self {
+            Characteristic::Age => "alder",
+            Characteristic::Sex => "kjønn",
+            Characteristic::Ethnicity => "etnisitet",
+            Characteristic::Religion => "religion eller livssyn",
+            Characteristic::Disability => "funksjonsnedsettelse",
+            Characteristic::SexualOrientation => "seksuell orientering",
+            Characteristic::GenderIdentity => "kjønnsidentitet eller kjønnsuttrykk",
+            Characteristic::Pregnancy => "graviditet, permisjon eller omsorgsoppgaver",
+        }
+    }
+
+    /// Name in English.
+    pub fn name_en(self) -> &'static str {
+        match self {
+            Characteristic::Age => "age",
+            Characteristic::Sex => "sex",
+            Characteristic::Ethnicity => "ethnicity",
+            Characteristic::Religion => "religion or belief",
+            Characteristic::Disability => "disability",
+            Characteristic::SexualOrientation => "sexual orientation",
+            Characteristic::GenderIdentity => "gender identity or expression",
+            Characteristic::Pregnancy => "pregnancy, leave or care duties",
+        }
+    }
+}
+
+/// A protected characteristic a predictive service may use in its models, and why it may.
+///
+/// Why a manifest must say so: the Dutch childcare-benefits scandal began with nationality in a
+/// risk model without a legal basis. A feature that is, or stands in for, a ground of
+/// discrimination is refused unless the service's manifest permits that ground with a reason
+/// and the legal basis that allows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PermittedFeature {
+    /// The ground.
+    pub characteristic: Characteristic,
+    /// Why the purpose needs it (bokmål or English).
+    pub reason: String,
+    /// The legal basis that allows it (citation).
+    pub basis: String,
+}
+
 /// A service manifest.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -153,6 +223,9 @@ pub struct Manifest {
     pub ai_act: AiActClass,
     /// Why that class.
     pub ai_act_reason: String,
+    /// Protected characteristics its models may use, each with reason and legal basis.
+    #[serde(default)]
+    pub permitted_features: Vec<PermittedFeature>,
     /// Where the manifest was read from (set when loading).
     #[serde(skip)]
     pub source: PathBuf,
@@ -162,6 +235,13 @@ impl Manifest {
     /// Whether reads under this manifest need the subject's consent.
     pub fn requires_consent(&self) -> bool {
         self.legal_basis.iter().any(LegalBasis::is_consent)
+    }
+
+    /// Why the manifest permits features of this characteristic, if it does.
+    pub fn permits(&self, characteristic: Characteristic) -> Option<&PermittedFeature> {
+        self.permitted_features
+            .iter()
+            .find(|p| p.characteristic == characteristic)
     }
 
     /// Whether the manifest declares an element.

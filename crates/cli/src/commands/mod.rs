@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod catalogue;
 pub mod exchange;
+pub mod followup;
 pub mod generate;
 pub mod innsyn;
 pub mod kindergarten;

@@ -74,7 +74,7 @@ fn audit(data: &Path, args: AuditArgs) -> anyhow::Result<Outcome> {
     if !(0.0..1.0).contains(&args.select_rate) || args.select_rate == 0.0 {
         anyhow::bail!("--select-rate must be between 0 and 1");
     }
-    let (s7, _) = super::read_for_service(data, "S7", governance::Scope::All)?;
+    let (s7, data_version) = super::read_for_service(data, "S7", governance::Scope::All)?;
     let cohort = svc_risk::lifestyle::cohort(&s7);
     if cohort.y.iter().filter(|&&v| v).count() == 0 {
         anyhow::bail!("the S7 cohort has no breast-cancer diagnoses; generate a larger population");
@@ -86,6 +86,9 @@ fn audit(data: &Path, args: AuditArgs) -> anyhow::Result<Outcome> {
     model
         .check(cohort.x.row(0))
         .context("the model does not take the lifestyle features")?;
+    let manifests = governance::Manifests::builtin();
+    let s7_manifest = manifests.get("S7").context("no manifest for S7")?;
+    let permitted = oversight::features::check(s7_manifest, &model.describe().features)?;
     let score: Vec<f64> = (0..cohort.x.rows)
         .map(|i| model.score(cohort.x.row(i)))
         .collect();
@@ -205,6 +208,18 @@ fn audit(data: &Path, args: AuditArgs) -> anyhow::Result<Outcome> {
         100.0 * args.select_rate,
         threshold
     );
+    for p in &permitted {
+        let _ = writeln!(
+            text,
+            "Protected characteristic used: {:?} is {} — permitted by the S7 manifest: {} ({})",
+            p.finding.feature,
+            p.finding.characteristic.name_en(),
+            p.permission.reason,
+            p.permission.basis
+        );
+    }
+    let auc = svc_risk::eval::auc_delong(&cohort.y, &score);
+    record_s7(data, &audit, auc, &args, data_version)?;
     write("audit.txt", text.clone())?;
     write("audit.json", serde_json::to_string_pretty(&audit)?)?;
     write("model.json", model.to_json())?;
@@ -223,4 +238,69 @@ fn audit(data: &Path, args: AuditArgs) -> anyhow::Result<Outcome> {
     print!("{text}");
     println!("Files written to {}", args.out.display());
     Ok(Outcome::Success)
+}
+
+/// Records the audit's figures as S7's latest measurement, for the algorithm register: AUC on
+/// the audited cohort, the selection rate, and for each attribute the largest Fairlearn
+/// demographic-parity and equalised-odds differences (between groups).
+fn record_s7(
+    data: &Path,
+    audit: &FairnessAudit,
+    auc: Option<svc_risk::eval::Auc>,
+    args: &AuditArgs,
+    data_version: String,
+) -> anyhow::Result<()> {
+    use governance::{Figure, Measurement};
+    let mut m = Measurement::now(
+        "S7",
+        &format!(
+            "mulighetsrom oversight audit S7 --select-rate {}",
+            args.select_rate
+        ),
+    );
+    m.data_version = Some(data_version);
+    m.people_affected = Some(audit.n);
+    if let Some(a) = auc {
+        m = m.figure(
+            Figure::new(
+                "auc",
+                "AUC (ROC) på den reviderte kohorten",
+                "ROC AUC on the audited cohort",
+                a.auc,
+                "",
+            )
+            .with_ci(a.lower, a.upper),
+        );
+    }
+    m = m.figure(Figure::new(
+        "selection_rate",
+        "Andel valgt ut til oppfølging",
+        "Share selected for follow-up",
+        audit.overall.selection_rate(),
+        "",
+    ));
+    for a in &audit.attributes {
+        let b = &a.between_groups;
+        m = m
+            .figure(Figure::new(
+                &format!("dp_difference.{}", a.attribute),
+                &format!(
+                    "Forskjell i utvalgsrate (demografisk paritet), {}",
+                    a.attribute
+                ),
+                &format!("Demographic-parity difference, {}", a.attribute),
+                b.demographic_parity_difference,
+                "",
+            ))
+            .figure(Figure::new(
+                &format!("eo_difference.{}", a.attribute),
+                &format!("Forskjell i like odds (verste tilfelle), {}", a.attribute),
+                &format!("Equalised-odds difference (worst case), {}", a.attribute),
+                b.equalized_odds_difference_worst_case,
+                "",
+            ));
+    }
+    governance::MeasurementStore::open(data)
+        .record(&m)
+        .context("recording the S7 measurement")
 }

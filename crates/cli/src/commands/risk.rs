@@ -18,6 +18,12 @@ enum Command {
     /// Risk Assessment Tool (Gail model), with the factors that drive it. Only for women without
     /// a previous breast cancer, DCIS/LCIS or a BRCA mutation (the model's own limits).
     Score(ScoreArgs),
+    /// S6: risk-stratified screening recommendations (start age, interval, supplemental MRI)
+    /// for every woman 35–69 in the store, from the Gail estimate and the NICE CG164 thresholds
+    /// in `crates/svc-risk/policy/followup.toml`, with the effect on programme capacity. Writes
+    /// report.txt, report.json and chart.svg; `--person` prints one woman's explanation;
+    /// `--record` stores the recommendations as decisions.
+    Followup(super::followup::FollowupArgs),
 }
 
 #[derive(clap::Args, Debug)]
@@ -42,9 +48,10 @@ struct ScoreArgs {
     json: bool,
 }
 
-pub fn run(args: Args) -> anyhow::Result<Outcome> {
+pub fn run(data: &std::path::Path, args: Args) -> anyhow::Result<Outcome> {
     match args.command {
         Command::Score(a) => score(a),
+        Command::Followup(a) => super::followup::run(data, a),
     }
 }
 
