@@ -1013,4 +1013,27 @@ fn risk_followup_stratifies_records_and_explains() {
     assert_eq!(insight.status.code(), Some(0), "{}", stderr(&insight));
     let json = std::fs::read_to_string(dir.path().join("i/innsyn.json")).unwrap();
     assert!(json.contains("Avgjort av: Dr. Kari Nordmann"), "{json}");
+    // The algorithm register lists S1–S7, with S6's live figures and the commands for the rest.
+    let reg = mulighetsrom(dir.path(), &["oversight", "register", "--out", "r"]);
+    assert_eq!(reg.status.code(), Some(0), "{}", stderr(&reg));
+    let register: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("r/register.json")).unwrap())
+            .unwrap();
+    let entries = register["entries"].as_array().unwrap();
+    let ids: Vec<&str> = entries.iter().map(|e| e["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["S1", "S2", "S3", "S4", "S5", "S6", "S7"]);
+    let s6 = &entries[5];
+    assert_eq!(
+        s6["measurements"][0]["measurement"]["people_affected"],
+        assessed
+    );
+    assert_eq!(s6["measurements"][0]["stale"], false);
+    assert!(s6["fria"]["required"].as_bool().unwrap());
+    assert!(entries[6]["missing_measurements"][0]
+        .as_str()
+        .unwrap()
+        .contains("oversight audit S7"));
+    let html = std::fs::read_to_string(dir.path().join("r/register.html")).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>\n<html lang=\"nb\">"));
+    assert!(html.contains("FRIA (AI Act art. 27)"));
 }

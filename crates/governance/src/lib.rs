@@ -34,5 +34,5 @@ pub mod subjects;
 
 pub use access::{AccessError, AccessLayer, Delivery, Judgement, ReadRequest, Scope};
 pub use manifest::{Characteristic, Manifest, Manifests};
-pub use measurements::{Figure, Measurement, MeasurementStore};
+pub use measurements::{Figure, Measurement, MeasurementStore, ModelSummary};
 pub use shared::SharedAccess;

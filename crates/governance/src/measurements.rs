@@ -82,6 +82,21 @@ impl Figure {
     }
 }
 
+/// The model behind a measurement, for the model card.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ModelSummary {
+    /// Model name.
+    pub name: String,
+    /// Family and format, e.g. `logistic regression (mulighetsrom.logistic.v1)`.
+    pub kind: String,
+    /// Input features in order.
+    pub features: Vec<String>,
+    /// What it was trained on.
+    pub training_data: String,
+    /// What it was evaluated on, and how.
+    pub evaluation: String,
+}
+
 /// A service's figures from one run or evaluation.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Measurement {
@@ -99,6 +114,9 @@ pub struct Measurement {
     pub people_affected: Option<u64>,
     /// The figures.
     pub figures: Vec<Figure>,
+    /// The model evaluated, when the measurement is of a model.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model: Option<ModelSummary>,
 }
 
 impl Measurement {
@@ -111,6 +129,7 @@ impl Measurement {
             data_version: None,
             people_affected: None,
             figures: Vec::new(),
+            model: None,
         }
     }
 

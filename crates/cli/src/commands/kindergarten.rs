@@ -251,7 +251,8 @@ fn run_compare(
     let rules = FeeRules::resolve(parameters, date)?;
     let reassessment = ReassessmentRules::resolve(parameters, date)?;
     let year = income_year(parameters, date)?;
-    let (registers, _) = load_registers(data, "A1", args.population.municipality.as_deref())?;
+    let (registers, data_version) =
+        load_registers(data, "A1", args.population.municipality.as_deref())?;
     let (_, families) =
         selected_families(&registers, date, args.population.municipality.as_deref())?;
     let index = RegisterIndex::new(&registers);
@@ -270,6 +271,42 @@ fn run_compare(
         year,
         &options,
     );
+    {
+        use governance::{Figure, Measurement};
+        let mut m = Measurement::now(
+            "S2",
+            &format!(
+                "mulighetsrom kindergarten compare-s2 --month {}",
+                args.month
+            ),
+        )
+        .figure(Figure::new(
+            "families_reassessed",
+            "Familier med inntekt revurdert av S2",
+            "Families whose income S2 re-assessed",
+            report.families_reassessed as f64,
+            "",
+        ))
+        .figure(Figure::new(
+            "families_different_fee",
+            "Familier med annen pris under S2",
+            "Families with a different fee under S2",
+            report.families_with_different_fee as f64,
+            "",
+        ))
+        .figure(Figure::new(
+            "budget_effect_yearly",
+            "Budsjettvirkning per år (S1 − S2)",
+            "Budget effect per year (S1 − S2)",
+            report.budget_effect_yearly as f64,
+            "NOK",
+        ));
+        m.data_version = Some(data_version);
+        m.people_affected = Some(report.children as u64);
+        governance::MeasurementStore::open(data)
+            .record(&m)
+            .context("recording the S2 measurement")?;
+    }
     println!(
         "S1 vs S2 for {}: S1 reads the {year} assessment; S2 also reads a-ordningen {} \
          (fall of at least {} in each of {} months)\n",
@@ -710,6 +747,55 @@ struct Summary {
     findings: BTreeMap<(String, &'static str), usize>,
 }
 
+/// Records the batch's figures as S1's latest measurement, for the algorithm register.
+fn record_s1(
+    data: &Path,
+    header: &BatchHeader,
+    summary: &Summary,
+    args: &DecideArgs,
+) -> anyhow::Result<()> {
+    use governance::{Figure, Measurement};
+    let families: usize = summary.families.iter().sum();
+    let share = |k: usize| 100.0 * summary.families[k] as f64 / families.max(1) as f64;
+    let mut m = Measurement::now(
+        SERVICE,
+        &format!("mulighetsrom kindergarten decide --month {}", args.month),
+    )
+    .figure(Figure::new(
+        "families",
+        "Familier med vedtak",
+        "Families decided",
+        families as f64,
+        "",
+    ))
+    .figure(Figure::new(
+        "manual_share",
+        "Andel til manuell behandling",
+        "Share routed to manual handling",
+        share(2),
+        "%",
+    ))
+    .figure(Figure::new(
+        "warning_share",
+        "Andel vedtak med merknader",
+        "Share decided with warnings",
+        share(1),
+        "%",
+    ))
+    .figure(Figure::new(
+        "reduction_nok_per_month",
+        "Reduksjon og friplasser per måned (mot makspris)",
+        "Reductions and free hours per month (against the maximum price)",
+        (summary.full_price - summary.payments) as f64,
+        "NOK",
+    ));
+    m.data_version = Some(header.data_version.clone());
+    m.people_affected = Some(summary.children.iter().sum::<usize>() as u64);
+    governance::MeasurementStore::open(data)
+        .record(&m)
+        .context("recording the S1 measurement")
+}
+
 fn run_decide(
     data: &Path,
     parameters: &Parameters,
@@ -823,6 +909,7 @@ fn run_decide(
             entries = logged,
             "decision receipts appended to the audit log"
         );
+        record_s1(data, &header, &summary, &args)?;
     }
     tracing::info!(
         seconds = store_seconds,

@@ -8,7 +8,7 @@ use crate::Outcome;
 use anyhow::Context;
 use identity::NationalId;
 use oversight::{Attribute, FairnessAudit};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use svc_risk::model::{LogisticModel, RiskModel};
@@ -27,6 +27,18 @@ enum Command {
     /// and immigrant background, with Fairlearn's demographic-parity and equalised-odds
     /// differences and AIF360's signed metrics. Writes audit.txt, audit.json and model.json.
     Audit(AuditArgs),
+    /// The public algorithm register of every service on the spectrum (S1–S7): Dutch
+    /// Algoritmeregister and UK ATRS fields, an AI Act art. 27 FRIA skeleton and model cards,
+    /// generated from the manifests and each service's latest recorded measurement. Writes
+    /// register.json and register.html; lists the commands that would measure what is missing.
+    Register(RegisterArgs),
+}
+
+#[derive(clap::Args, Debug)]
+struct RegisterArgs {
+    /// Directory for register.json and register.html.
+    #[arg(long, value_name = "DIR", default_value = "algorithm-register")]
+    out: PathBuf,
 }
 
 #[derive(clap::Args, Debug)]
@@ -52,6 +64,7 @@ struct AuditArgs {
 pub fn run(data: &Path, args: Args) -> anyhow::Result<Outcome> {
     match args.command {
         Command::Audit(a) => audit(data, a),
+        Command::Register(a) => register(data, a),
     }
 }
 
@@ -219,7 +232,7 @@ fn audit(data: &Path, args: AuditArgs) -> anyhow::Result<Outcome> {
         );
     }
     let auc = svc_risk::eval::auc_delong(&cohort.y, &score);
-    record_s7(data, &audit, auc, &args, data_version)?;
+    record_s7(data, &audit, auc, &model.describe(), &args, data_version)?;
     write("audit.txt", text.clone())?;
     write("audit.json", serde_json::to_string_pretty(&audit)?)?;
     write("model.json", model.to_json())?;
@@ -247,6 +260,7 @@ fn record_s7(
     data: &Path,
     audit: &FairnessAudit,
     auc: Option<svc_risk::eval::Auc>,
+    card: &svc_risk::ModelCard,
     args: &AuditArgs,
     data_version: String,
 ) -> anyhow::Result<()> {
@@ -260,6 +274,27 @@ fn record_s7(
     );
     m.data_version = Some(data_version);
     m.people_affected = Some(audit.n);
+    m.model = Some(governance::ModelSummary {
+        name: card.name.clone(),
+        kind: card.kind.clone(),
+        features: card.features.clone(),
+        training_data: card.training.as_ref().map_or_else(
+            || "not trained here (a supplied model)".to_string(),
+            |t| {
+                format!(
+                    "{}: {} women, {} breast-cancer diagnoses; L2 λ = {}, {} ({} iterations)",
+                    t.dataset, t.rows, t.events, t.l2_lambda, t.solver, t.iterations
+                )
+            },
+        ),
+        evaluation: format!(
+            "Scored on the stored S7 cohort ({} women) the model was trained on unless --model \
+             names another (in-sample AUC); fairness audited by age band, county, income decile \
+             and immigrant background with the top {:.0} % selected.",
+            audit.n,
+            100.0 * args.select_rate
+        ),
+    });
     if let Some(a) = auc {
         m = m.figure(
             Figure::new(
@@ -303,4 +338,83 @@ fn record_s7(
     governance::MeasurementStore::open(data)
         .record(&m)
         .context("recording the S7 measurement")
+}
+
+/// The commands that record each service's measurements (what the register shows as missing).
+fn how_to_measure() -> BTreeMap<String, Vec<String>> {
+    [
+        ("S1", vec!["mulighetsrom kindergarten decide"]),
+        ("S2", vec!["mulighetsrom kindergarten compare-s2"]),
+        ("S3", vec!["mulighetsrom roster plan --municipality"]),
+        (
+            "S4",
+            vec![
+                "mulighetsrom screening simulate",
+                "mulighetsrom screening evaluate-model",
+            ],
+        ),
+        ("S5", vec!["mulighetsrom prevention campaign"]),
+        ("S6", vec!["mulighetsrom risk followup"]),
+        ("S7", vec!["mulighetsrom oversight audit S7"]),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v.into_iter().map(String::from).collect()))
+    .collect()
+}
+
+fn register(data: &Path, args: RegisterArgs) -> anyhow::Result<Outcome> {
+    let manifests = governance::Manifests::builtin();
+    let measurements = governance::MeasurementStore::open(data)
+        .all_latest()
+        .context("reading the recorded measurements")?;
+    // The store's version now, to mark figures measured on older data.
+    let current = if data.join("CURRENT").exists() {
+        super::open_access(data)?.data_version().ok()
+    } else {
+        None
+    };
+    let how = how_to_measure();
+    let register = oversight::register::build(&oversight::register::Sources {
+        manifests: &manifests,
+        measurements: &measurements,
+        how_to_measure: &how,
+        current_data_version: current.as_deref(),
+        source_code:
+            "Mulighetsrom repository: crates/ (code) and governance/manifests/ (declarations)",
+        generated_at: chrono::Utc::now(),
+    });
+    std::fs::create_dir_all(&args.out)
+        .with_context(|| format!("creating {}", args.out.display()))?;
+    let json = args.out.join("register.json");
+    std::fs::write(&json, serde_json::to_string_pretty(&register)?)
+        .with_context(|| format!("writing {}", json.display()))?;
+    let html = args.out.join("register.html");
+    std::fs::write(&html, oversight::register::to_html(&register))
+        .with_context(|| format!("writing {}", html.display()))?;
+    println!(
+        "Algoritmeregister / algorithm register: {} services",
+        register.entries.len()
+    );
+    for e in &register.entries {
+        let figures: usize = e
+            .measurements
+            .iter()
+            .map(|m| m.measurement.figures.len())
+            .sum();
+        let stale = e.measurements.iter().any(|m| m.stale);
+        println!(
+            "  {:<3} {:<62} {:>2} figures{}{}",
+            e.id,
+            e.name_en,
+            figures,
+            if stale { " (some on older data)" } else { "" },
+            if e.missing_measurements.is_empty() {
+                String::new()
+            } else {
+                format!("; missing: {}", e.missing_measurements.join(", "))
+            }
+        );
+    }
+    println!("Files written to {}", args.out.display());
+    Ok(Outcome::Success)
 }

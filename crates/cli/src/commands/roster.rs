@@ -226,11 +226,13 @@ fn plan(data: &Path, args: PlanArgs) -> anyhow::Result<Outcome> {
             &args.variant.iter().map(String::as_str).collect::<Vec<_>>(),
         )?,
     };
+    let mut data_version = None;
     let unit = match (args.municipality, args.example) {
         (Some(m), _) => {
             // The staff of the municipality's units, through the access layer (S3's manifest).
-            let (registers, _) =
+            let (registers, version) =
                 super::read_for_service(data, "S3", governance::Scope::EmployeesIn(m))?;
+            data_version = Some(version);
             unit_from_registers(&registers, m, args.seed)?
         }
         (None, Some(staff)) => Unit::example_nursing_home(staff, args.seed),
@@ -268,6 +270,43 @@ fn plan(data: &Path, args: PlanArgs) -> anyhow::Result<Outcome> {
             .time_to_legal
             .map_or("never".to_string(), |t| format!("{:.2} s", t.as_secs_f64()))
     );
+    if let Some(version) = data_version {
+        // Only rotas planned from the registers are the service's runs; examples are not.
+        use governance::{Figure, Measurement};
+        let mut m = Measurement::now(
+            "S3",
+            &format!(
+                "mulighetsrom roster plan --municipality {}",
+                args.municipality.map(|m| m.to_string()).unwrap_or_default()
+            ),
+        )
+        .figure(Figure::new(
+            "hard_violations",
+            "Brudd på harde regler (arbeidsmiljøloven)",
+            "Hard-rule violations (Working Environment Act)",
+            result.report.violations.len() as f64,
+            "",
+        ))
+        .figure(Figure::new(
+            "soft_score",
+            "Myk poengsum (lavere er bedre)",
+            "Soft score (lower is better)",
+            explanation.soft_total,
+            "",
+        ))
+        .figure(Figure::new(
+            "seconds",
+            "Løsningstid",
+            "Solving time",
+            result.elapsed.as_secs_f64(),
+            "s",
+        ));
+        m.data_version = Some(version);
+        m.people_affected = Some(unit.employees.len() as u64);
+        governance::MeasurementStore::open(data)
+            .record(&m)
+            .context("recording the S3 measurement")?;
+    }
     for v in &result.report.violations {
         println!(
             "hard rule broken: {} ({}), {}–{}: {}",
