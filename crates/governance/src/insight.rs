@@ -10,9 +10,9 @@
 
 use crate::access::{AccessError, AccessLayer, ReadRequest, Scope};
 use crate::audit::merkle::parse_hex;
-use crate::audit::{EntryBody, InclusionProof, Outcome};
+use crate::audit::{AuditLog, EntryBody, InclusionProof, Outcome};
 use identity::NationalId;
-use registers::REGISTERS;
+use registers::{Registers, REGISTERS};
 use serde::Serialize;
 use store::TableRows;
 
@@ -137,11 +137,22 @@ pub fn build(
         Scope::Subjects(vec![person]),
         channel,
     ))?;
+    report(access.log(), person, &delivery.registers, decisions)
+}
+
+/// The report from registers already delivered under the insight purpose (`held`) and the log:
+/// what the CLI's `innsyn` and the API's `GET /citizen/innsyn` both return.
+pub fn report(
+    log: &AuditLog,
+    person: NationalId,
+    held: &Registers,
+    decisions: Vec<serde_json::Value>,
+) -> Result<InsightReport, AccessError> {
     let mut sections = Vec::new();
     for register in REGISTERS {
         let mut tables = Vec::new();
         for table in register.tables {
-            let Some(rows) = TableRows::from_registers(&delivery.registers, table.name) else {
+            let Some(rows) = TableRows::from_registers(held, table.name) else {
                 continue;
             };
             if rows.is_empty() {
@@ -165,7 +176,6 @@ pub fn build(
             });
         }
     }
-    let log = access.log();
     let checkpoint = log.latest_checkpoint()?.unwrap_or_default();
     let mut accesses = Vec::new();
     let mut decision_receipts = Vec::new();

@@ -14,12 +14,10 @@
 //! the response is sent.
 
 pub mod clients;
-pub mod insight;
 pub mod jwt;
 pub mod openapi;
+pub mod rows;
 pub mod tokens;
-
-pub use insight::insight_json;
 
 use axum::extract::{Path as UrlPath, Query, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -75,6 +73,7 @@ pub struct App {
     keys: TokenKeys,
     replay: ReplayCache,
     issuer: String,
+    data: std::path::PathBuf,
 }
 
 impl App {
@@ -88,6 +87,7 @@ impl App {
             keys: TokenKeys::open(&keyring)?,
             replay: ReplayCache::open(&config.data)?,
             issuer: config.issuer.clone(),
+            data: config.data.clone(),
         })
     }
 
@@ -483,7 +483,7 @@ async fn register_lookup(
             "consumer": claims.consumer,
             "elements": request.elements,
             "event": hex(&d.event),
-            "data": insight::registers_json(&d.registers),
+            "data": rows::registers_json(&d.registers),
         }))
         .into_response(),
         Err(e) => access_error(&e),
@@ -581,9 +581,26 @@ async fn citizen_innsyn(
         Ok(d) => d,
         Err(e) => return access_error(&e),
     };
+    // The person's decisions, as the decision store holds them (the same as `mulighetsrom
+    // innsyn` shows).
+    let decisions = match store::DecisionStore::open(&app.data) {
+        Ok(ds) => match ds.decisions_about(&pid) {
+            Ok(list) => list
+                .iter()
+                .map(store::StoredDecision::to_insight_json)
+                .collect(),
+            Err(e) => return error(StatusCode::INTERNAL_SERVER_ERROR, "server_error", e),
+        },
+        Err(e) => return error(StatusCode::INTERNAL_SERVER_ERROR, "server_error", e),
+    };
     let (tx, rx) = tokio::sync::oneshot::channel();
     app.access.with_log_then(move |log| {
-        let _ = tx.send(insight_json(log, &pid, &delivery.registers));
+        let _ = tx.send(governance::insight::report(
+            log,
+            pid,
+            &delivery.registers,
+            decisions,
+        ));
     });
     match rx.await {
         Ok(Ok(v)) => Json(v).into_response(),

@@ -69,7 +69,7 @@ pub const ROUTES: &[RouteSpec] = &[
         method: "get",
         path: "/citizen/innsyn",
         summary: "The citizen's own insight report (GDPR art. 15)",
-        description: "Data held about the logged-in person in each register (read through the access layer under the INNSYN manifest) and every access to their data from the audit log with date, controller, purpose, legal basis, elements and outcome, each with an inclusion proof against the latest signed checkpoint. Only the token's own `pid`: naming another person is refused and logged.",
+        description: "The same report as `mulighetsrom innsyn` (governance::insight): data held about the logged-in person in each register (read through the access layer under the INNSYN manifest), the decisions about them with explanations, decision receipts, and every access to their data from the audit log with date, controller, purpose, legal basis, elements and outcome, each with an inclusion proof against the latest signed checkpoint. Only the token's own `pid`: naming another person is refused and logged.",
         security: "citizen",
         params: &[("person", "query", false, "must equal the token's pid if given")],
         body: None,

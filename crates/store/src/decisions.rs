@@ -242,6 +242,28 @@ pub struct StoredDecision {
     pub subjects: Vec<NationalId>,
 }
 
+impl StoredDecision {
+    /// The decision as the person it is about sees it in an insight report: result,
+    /// explanation, the inputs it used and the versions of rules and data.
+    pub fn to_insight_json(&self) -> Json {
+        serde_json::json!({
+            "service": self.service,
+            "case_key": self.case_key,
+            "period": self.period,
+            "version": self.version,
+            "status": self.status.code(),
+            "area": self.area,
+            "amount": self.amount,
+            "decided_at": self.decided_at,
+            "rules_version": self.rules_version,
+            "data_version": self.data_version,
+            "result": self.result,
+            "explanation": self.explanation,
+            "inputs": self.inputs,
+        })
+    }
+}
+
 /// One input field that differs between two versions. `path` is the JSON path of the field
 /// (object keys and array indices), `None` means absent on that side.
 #[derive(Clone, Debug, PartialEq)]

@@ -87,24 +87,8 @@ pub fn decisions_about(
         .with_context(|| format!("cannot open the decision store in {}", data.display()))?;
     Ok(store
         .decisions_about(person)?
-        .into_iter()
-        .map(|d| {
-            serde_json::json!({
-                "service": d.service,
-                "case_key": d.case_key,
-                "period": d.period,
-                "version": d.version,
-                "status": d.status.code(),
-                "area": d.area,
-                "amount": d.amount,
-                "decided_at": d.decided_at,
-                "rules_version": d.rules_version,
-                "data_version": d.data_version,
-                "result": d.result,
-                "explanation": d.explanation,
-                "inputs": d.inputs,
-            })
-        })
+        .iter()
+        .map(store::StoredDecision::to_insight_json)
         .collect())
 }
 
