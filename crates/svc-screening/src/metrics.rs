@@ -179,7 +179,7 @@ impl Metric {
 pub struct Estimate {
     /// Mean over replicates.
     pub mean: f64,
-    /// Lower end (mean − 1.96 SD, not below 0).
+    /// Lower end (for a figure: mean − 1.96 SD, not below 0; for a difference it can be negative).
     pub low: f64,
     /// Upper end (mean + 1.96 SD).
     pub high: f64,
