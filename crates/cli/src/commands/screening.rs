@@ -167,11 +167,6 @@ fn simulate(data: &Path, args: SimulateArgs) -> anyhow::Result<Outcome> {
         data_version: &data_version,
     };
     let chosen = report.measured_workflow();
-    let source = command_line(&args);
-    governance::MeasurementStore::open(data)
-        .record(&report.measurement(chosen, &source))
-        .context("recording S4's measurement")?;
-
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("creating {}", args.out.display()))?;
     let write = |name: &str, text: String| -> anyhow::Result<()> {
@@ -185,6 +180,10 @@ fn simulate(data: &Path, args: SimulateArgs) -> anyhow::Result<Outcome> {
         serde_json::to_string_pretty(&report.json(chosen))?,
     )?;
     write("chart.svg", report.chart_svg())?;
+    // Recorded only once the report exists, so the measurement always has its report.
+    governance::MeasurementStore::open(data)
+        .record(&report.measurement(chosen, &command_line(&args)))
+        .context("recording S4's measurement")?;
     print!("{text}");
     println!("Files written to {}", args.out.display());
     Ok(Outcome::Success)
