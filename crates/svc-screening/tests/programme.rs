@@ -294,3 +294,29 @@ fn the_population_comes_from_the_registers() {
         SimulationError::EmptyPopulation
     );
 }
+
+#[test]
+fn paired_differences_are_exact_for_the_same_workflow_and_signed_for_others() {
+    let sim = run(
+        &[
+            Workflow::DoubleReading,
+            Workflow::DoubleReading,
+            Workflow::RuleOut {
+                read_from: Threshold::Score(10),
+            },
+        ],
+        4,
+        6,
+    );
+    let (base, same, rule_out) = (&sim.results[0], &sim.results[1], &sim.results[2]);
+    let zero = same.difference(base, Metric::DetectionPer1000);
+    assert_eq!((zero.mean, zero.low, zero.high), (0.0, 0.0, 0.0));
+    // Reading only score 10 finds fewer cancers in every replicate: the whole interval is below 0.
+    let d = rule_out.difference(base, Metric::DetectionPer1000);
+    assert!(d.high < 0.0, "{d:?}");
+    let i = rule_out.difference(base, Metric::IntervalPer1000);
+    assert!(
+        (i.mean + d.mean).abs() < 1e-9,
+        "every cancer missed surfaces in the interval"
+    );
+}
