@@ -45,7 +45,8 @@ const EXAMPLES: &str = "Examples:
   mulighetsrom kindergarten simulate --reform law/reforms/makspris-1500-kjernetid-sibling-40.yaml \\
       --month 2024-09 --assume-general-where-unknown --out simulation/   a reform, tables and charts
   mulighetsrom catalogue --format jsonld --out catalogue.jsonld   the DCAT-AP-NO catalogue
-  mulighetsrom opendata stats --threshold 3 --out opendata/   residents by municipality, age and sex";
+  mulighetsrom opendata stats --threshold 3 --out opendata/   residents by municipality, age and sex
+  mulighetsrom screening simulate --workflow triage --threshold score:10   AI triage vs double reading";
 
 #[derive(Subcommand, Debug)]
 enum Command {
@@ -79,7 +80,8 @@ enum Command {
     Opendata(commands::opendata::Args),
     /// Start the data-sharing API (Maskinporten-style tokens, register look-ups, consent, insight).
     Serve(commands::serve::Args),
-    /// The AI model of the screening services (S4–S7), evaluated on real data.
+    /// The screening services: the AI model evaluated on real data, and the AI-supported
+    /// screening programme (S4) simulated on the registers.
     Screening(commands::screening::Args),
     /// Individual breast-cancer risk (S7): the Gail model with its main factors.
     Risk(commands::risk::Args),
@@ -110,7 +112,7 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Innsyn(args) => commands::innsyn::run(&cli.data, args),
         Command::Opendata(args) => commands::opendata::run(&cli.data, args),
         Command::Serve(args) => commands::serve::run(&cli.data, args),
-        Command::Screening(args) => commands::screening::run(args),
+        Command::Screening(args) => commands::screening::run(&cli.data, args),
         Command::Risk(args) => commands::risk::run(&cli.data, args),
         Command::Oversight(args) => commands::oversight::run(&cli.data, args),
     }

@@ -1037,3 +1037,136 @@ fn risk_followup_stratifies_records_and_explains() {
     assert!(html.starts_with("<!DOCTYPE html>\n<html lang=\"nb\">"));
     assert!(html.contains("FRIA (AI Act art. 27)"));
 }
+
+#[test]
+fn screening_simulate_compares_the_workflows_and_records_s4s_measurement() {
+    let dir = tempfile::tempdir().unwrap();
+    let empty = mulighetsrom(dir.path(), &["screening", "simulate"]);
+    assert_eq!(empty.status.code(), Some(2));
+    assert!(stderr(&empty).contains("is empty"), "{}", stderr(&empty));
+    let gen = mulighetsrom(
+        dir.path(),
+        &["generate", "--municipality", "1103", "--seed", "7"],
+    );
+    assert_eq!(gen.status.code(), Some(0), "{}", stderr(&gen));
+    let out = mulighetsrom(
+        dir.path(),
+        &["screening", "simulate", "--replicates", "5", "--out", "sim"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    for label in [
+        "Uavhengig dobbeltlesing / independent double reading",
+        "KI-triage",
+        "Autonom utelukking / autonomous rule-out",
+        "scores 1–5 negative, 6–10 double read",
+        "Larsen et al., Eur Radiol 2022",
+    ] {
+        assert!(text.contains(label), "{label}: {text}");
+    }
+    for f in ["report.txt", "report.json", "chart.svg"] {
+        assert!(dir.path().join("sim").join(f).exists(), "{f}");
+    }
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("sim/report.json")).unwrap())
+            .unwrap();
+    let workflows = report["workflows"].as_array().unwrap();
+    assert_eq!(workflows.len(), 6);
+    assert_eq!(workflows[0]["workflow"], "double");
+    let figure = |i: usize, key: &str| workflows[i]["figures"][key]["mean"].as_f64().unwrap();
+    let recall = figure(0, "recall_pct");
+    assert!((2.7..=3.8).contains(&recall), "baseline recall {recall}");
+    let detection = figure(0, "detection_per_1000");
+    assert!(
+        (4.5..=7.5).contains(&detection),
+        "baseline detection {detection}"
+    );
+    // Triage at score 10 single-reads scores 1–9 (≈ 90 % of exams): ≈ 45 % of reads saved.
+    assert_eq!(workflows[1]["workflow"], "triage");
+    let saved = figure(1, "reads_saved_pct");
+    assert!((43.0..=47.0).contains(&saved), "triage saved {saved}");
+    let invited = report["invited"].as_u64().unwrap();
+    assert!(invited > 1000, "{invited}");
+    let svg = std::fs::read_to_string(dir.path().join("sim/chart.svg")).unwrap();
+    assert!(
+        svg.starts_with("<svg") && svg.contains("<title") && svg.trim_end().ends_with("</svg>")
+    );
+    assert_eq!(
+        svg.matches("<circle").count(),
+        12,
+        "six points and six legend marks"
+    );
+
+    // The run is S4's latest measurement, from the registers it read.
+    let measurement: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.path().join("data/measurements/S4.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(measurement["service"], "S4");
+    assert_eq!(measurement["people_affected"].as_u64(), Some(invited));
+    assert!(measurement["data_version"]
+        .as_str()
+        .unwrap()
+        .starts_with("store-"));
+    let keys: Vec<&str> = measurement["figures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["key"].as_str().unwrap())
+        .collect();
+    for key in [
+        "detection_per_1000",
+        "recall_pct",
+        "interval_per_1000",
+        "reads_saved_pct",
+    ] {
+        assert!(keys.contains(&key), "{key}: {keys:?}");
+    }
+
+    // One workflow with its own threshold; bad thresholds are refused with a clear message.
+    let one = mulighetsrom(
+        dir.path(),
+        &[
+            "screening",
+            "simulate",
+            "--workflow",
+            "rule-out",
+            "--threshold",
+            "rate:0.5",
+            "--replicates",
+            "2",
+            "--out",
+            "one",
+        ],
+    );
+    assert_eq!(one.status.code(), Some(0), "{}", stderr(&one));
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("one/report.json")).unwrap())
+            .unwrap();
+    assert_eq!(report["workflows"].as_array().unwrap().len(), 2);
+    assert_eq!(report["measured_workflow"], "rule-out");
+    let saved = report["workflows"][1]["figures"]["reads_saved_pct"]["mean"]
+        .as_f64()
+        .unwrap();
+    assert!((saved - 50.0).abs() < 0.1, "{saved}");
+    for (threshold, message) in [
+        ("score:0", "outside the AI score scale 1–10"),
+        ("score:11", "outside the AI score scale 1–10"),
+        ("rate:1.5", "strictly between 0 and 1"),
+        ("half", "score:N"),
+    ] {
+        let bad = mulighetsrom(
+            dir.path(),
+            &[
+                "screening",
+                "simulate",
+                "--workflow",
+                "triage",
+                "--threshold",
+                threshold,
+            ],
+        );
+        assert_eq!(bad.status.code(), Some(2), "{threshold}");
+        assert!(stderr(&bad).contains(message), "{}", stderr(&bad));
+    }
+}

@@ -13,6 +13,7 @@ pub mod oversight;
 pub mod risk;
 pub mod roster;
 pub mod screening;
+pub mod screening_simulation;
 pub mod serve;
 pub mod stats;
 pub mod validate_id;

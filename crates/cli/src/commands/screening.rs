@@ -1,9 +1,11 @@
-//! `mulighetsrom screening`: the AI model of the screening services, evaluated on real data.
+//! `mulighetsrom screening`: the AI model of the screening services, evaluated on real data, and
+//! the AI-supported screening programme (S4) simulated on the registers.
 
+use super::screening_simulation;
 use crate::Outcome;
 use anyhow::Context;
 use std::fmt::Write as _;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 use svc_risk::eval::{self, CvReport};
 use svc_risk::model::{FitOptions, LogisticModel, RiskModel};
@@ -25,6 +27,38 @@ enum Command {
     /// model.json (fitted on all data), the same model as model.onnx, and chart.svg (ROC and
     /// reliability).
     EvaluateModel(EvaluateArgs),
+    /// Simulate BreastScreen Norway (S4) on the stored population: women 50–69 invited, about
+    /// 75 % attending, independent double reading with consensus, and the five AI workflows
+    /// (triage, AI as reader 1, decision referral, autonomous rule-out, concurrent CAD marks).
+    /// Reads the registers through the access layer under S4's manifest. Writes report.txt,
+    /// report.json and chart.svg (detection per 1000 against reads saved), and records the
+    /// figures of the chosen (or best) AI workflow as S4's measurement.
+    Simulate(SimulateArgs),
+}
+
+#[derive(clap::Args, Debug)]
+struct SimulateArgs {
+    /// The workflow to compare with double reading: all, double, triage, replace-reader,
+    /// referral, rule-out or cad.
+    #[arg(long, default_value = "all")]
+    workflow: String,
+    /// The workflow's threshold: a vendor score cut-off `score:N` (1–10; scores ≥ N are high)
+    /// or a target selection rate `rate:R` (0 < R < 1). Needs one --workflow; by default each
+    /// workflow uses the threshold of the study that used it.
+    #[arg(long, value_name = "score:N|rate:R")]
+    threshold: Option<String>,
+    /// The safety net of the referral workflow (score:N or rate:R); default score:10.
+    #[arg(long, value_name = "score:N|rate:R")]
+    safety_net: Option<String>,
+    /// Replicate rounds (the 95 % intervals are the spread between them).
+    #[arg(long, default_value_t = 20)]
+    replicates: usize,
+    /// Seed of the simulation.
+    #[arg(long, default_value_t = 2026)]
+    seed: u64,
+    /// Directory for the files.
+    #[arg(long, value_name = "DIR", default_value = "screening-simulation")]
+    out: PathBuf,
 }
 
 #[derive(clap::Args, Debug)]
@@ -46,10 +80,128 @@ struct EvaluateArgs {
     out: PathBuf,
 }
 
-pub fn run(args: Args) -> anyhow::Result<Outcome> {
+pub fn run(data: &Path, args: Args) -> anyhow::Result<Outcome> {
     match args.command {
         Command::EvaluateModel(a) => evaluate(a),
+        Command::Simulate(a) => simulate(data, a),
     }
+}
+
+fn simulate(data: &Path, args: SimulateArgs) -> anyhow::Result<Outcome> {
+    use svc_screening::{Threshold, Workflow, WorkflowKind};
+    let parse_threshold =
+        |option: &str, text: &Option<String>| -> anyhow::Result<Option<Threshold>> {
+            text.as_deref()
+                .map(|t| {
+                    t.parse::<Threshold>()
+                        .with_context(|| format!("--{option}"))
+                })
+                .transpose()
+        };
+    let threshold = parse_threshold("threshold", &args.threshold)?;
+    let safety_net = parse_threshold("safety-net", &args.safety_net)?;
+    let kinds: Vec<WorkflowKind> = if args.workflow == "all" {
+        if threshold.is_some() {
+            anyhow::bail!(
+                "--threshold applies to one workflow; name it with --workflow (e.g. --workflow triage --threshold score:8)"
+            );
+        }
+        WorkflowKind::ALL.to_vec()
+    } else {
+        let kind: WorkflowKind = args.workflow.parse().context("--workflow")?;
+        if kind == WorkflowKind::DoubleReading && threshold.is_some() {
+            anyhow::bail!("double reading has no threshold; leave out --threshold");
+        }
+        vec![WorkflowKind::DoubleReading, kind]
+    };
+    if safety_net.is_some() && !kinds.contains(&WorkflowKind::DecisionReferral) {
+        anyhow::bail!("--safety-net belongs to the referral workflow (--workflow referral)");
+    }
+    let mut workflows = Vec::new();
+    for kind in kinds {
+        if workflows.iter().any(|w: &Workflow| w.kind() == kind) {
+            continue;
+        }
+        let mut workflow = match threshold {
+            Some(t) if kind != WorkflowKind::DoubleReading => Workflow::with_threshold(kind, t)?,
+            _ => Workflow::default_for(kind),
+        };
+        if let (
+            Workflow::DecisionReferral {
+                safety_net_from, ..
+            },
+            Some(net),
+        ) = (&mut workflow, safety_net)
+        {
+            *safety_net_from = net;
+        }
+        workflows.push(workflow);
+    }
+    let main_count = workflows.len();
+    // Larsen et al.'s scenarios run on the same exams, as context for the report.
+    let scenarios = svc_screening::published::larsen_2022_scenarios();
+    workflows.extend(scenarios.iter().map(|s| s.workflow));
+
+    let (registers, data_version) = super::read_for_service(data, "S4", governance::Scope::All)?;
+    let population = svc_screening::Population::from_registers(&registers)
+        .context("building the screening population from the S4 registers")?;
+    drop(registers);
+    tracing::info!(invited = population.invited(), "screening population");
+    let calibration = svc_screening::Calibration::default();
+    let options = svc_screening::SimulationOptions {
+        replicates: args.replicates,
+        seed: args.seed,
+    };
+    let bar = crate::output::bar(args.replicates as u64, "simulating screening rounds");
+    let simulation =
+        svc_screening::simulate(&population, &workflows, &calibration, options, &|done| {
+            bar.set_position(done as u64)
+        })?;
+    bar.finish_and_clear();
+
+    let report = screening_simulation::Report {
+        simulation: &simulation,
+        main_count,
+        scenarios: &scenarios,
+        calibration: &calibration,
+        data_version: &data_version,
+    };
+    let chosen = report.measured_workflow();
+    std::fs::create_dir_all(&args.out)
+        .with_context(|| format!("creating {}", args.out.display()))?;
+    let write = |name: &str, text: String| -> anyhow::Result<()> {
+        let p = args.out.join(name);
+        std::fs::write(&p, text).with_context(|| format!("writing {}", p.display()))
+    };
+    let text = report.text(chosen);
+    write("report.txt", text.clone())?;
+    write(
+        "report.json",
+        serde_json::to_string_pretty(&report.json(chosen))?,
+    )?;
+    write("chart.svg", report.chart_svg())?;
+    // Recorded only once the report exists, so the measurement always has its report.
+    governance::MeasurementStore::open(data)
+        .record(&report.measurement(chosen, &command_line(&args)))
+        .context("recording S4's measurement")?;
+    print!("{text}");
+    println!("Files written to {}", args.out.display());
+    Ok(Outcome::Success)
+}
+
+/// The command as a user would type it, for the measurement's source.
+fn command_line(args: &SimulateArgs) -> String {
+    let mut s = format!(
+        "mulighetsrom screening simulate --workflow {} --replicates {} --seed {}",
+        args.workflow, args.replicates, args.seed
+    );
+    if let Some(t) = &args.threshold {
+        let _ = write!(s, " --threshold {t}");
+    }
+    if let Some(t) = &args.safety_net {
+        let _ = write!(s, " --safety-net {t}");
+    }
+    s
 }
 
 fn evaluate(args: EvaluateArgs) -> anyhow::Result<Outcome> {
