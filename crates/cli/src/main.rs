@@ -45,7 +45,9 @@ const EXAMPLES: &str = "Examples:
   mulighetsrom kindergarten simulate --reform law/reforms/makspris-1500-kjernetid-sibling-40.yaml \\
       --month 2024-09 --assume-general-where-unknown --out simulation/   a reform, tables and charts
   mulighetsrom catalogue --format jsonld --out catalogue.jsonld   the DCAT-AP-NO catalogue
-  mulighetsrom opendata stats --threshold 3 --out opendata/   residents by municipality, age and sex";
+  mulighetsrom opendata stats --threshold 3 --out opendata/   residents by municipality, age and sex
+  mulighetsrom prevention consent --simulate 0.6 --seed 7   SYNTHETIC consents to S5 (test data)
+  mulighetsrom prevention campaign --variants sms,prebooked,info --seed 7 --simulate-results";
 
 #[derive(Subcommand, Debug)]
 enum Command {
@@ -85,6 +87,9 @@ enum Command {
     Risk(commands::risk::Args),
     /// Oversight of the predictive services: fairness audits.
     Oversight(commands::oversight::Args),
+    /// Nudging campaigns as randomised experiments (S5): recipients, message variants, control
+    /// group, consent, simulated uplift with confidence intervals, sludge flags.
+    Prevention(commands::prevention::Args),
 }
 
 /// Outcome of a command that ran to completion.
@@ -113,6 +118,7 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Screening(args) => commands::screening::run(args),
         Command::Risk(args) => commands::risk::run(args),
         Command::Oversight(args) => commands::oversight::run(&cli.data, args),
+        Command::Prevention(args) => commands::prevention::run(&cli.data, args),
     }
 }
 

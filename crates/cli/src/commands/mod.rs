@@ -3,12 +3,14 @@
 pub mod audit;
 pub mod catalogue;
 pub mod exchange;
+pub mod fixtures;
 pub mod generate;
 pub mod innsyn;
 pub mod kindergarten;
 pub mod municipalities;
 pub mod opendata;
 pub mod oversight;
+pub mod prevention;
 pub mod risk;
 pub mod roster;
 pub mod screening;
