@@ -476,7 +476,7 @@ fn report_text(plan: &Campaign, results: Option<&[ArmResult]>, cx: &ReportContex
         s,
         "\nEffektstørrelser brukt (effect sizes used, applied to each recipient's baseline from her attendance history)"
     );
-    for arm in d.arms() {
+    for arm in d.arms().iter().filter(|a| a.variant != Variant::Control) {
         let e = effect_of(&arm.variant);
         let _ = writeln!(
             s,
