@@ -46,7 +46,9 @@ const EXAMPLES: &str = "Examples:
       --month 2024-09 --assume-general-where-unknown --out simulation/   a reform, tables and charts
   mulighetsrom catalogue --format jsonld --out catalogue.jsonld   the DCAT-AP-NO catalogue
   mulighetsrom opendata stats --threshold 3 --out opendata/   residents by municipality, age and sex
-  mulighetsrom screening simulate --workflow triage --threshold score:10   AI triage vs double reading";
+  mulighetsrom screening simulate --workflow triage --threshold score:10   AI triage vs double reading
+  mulighetsrom prevention consent --simulate 0.6 --seed 7   SYNTHETIC consents to S5 (test data)
+  mulighetsrom prevention campaign --variants sms,prebooked,info --seed 7 --simulate-results";
 
 #[derive(Subcommand, Debug)]
 enum Command {
@@ -87,6 +89,9 @@ enum Command {
     Risk(commands::risk::Args),
     /// Oversight of the predictive services: fairness audits.
     Oversight(commands::oversight::Args),
+    /// Nudging campaigns as randomised experiments (S5): recipients, message variants, control
+    /// group, consent, simulated uplift with confidence intervals, sludge flags.
+    Prevention(commands::prevention::Args),
 }
 
 /// Outcome of a command that ran to completion.
@@ -115,6 +120,7 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Screening(args) => commands::screening::run(&cli.data, args),
         Command::Risk(args) => commands::risk::run(&cli.data, args),
         Command::Oversight(args) => commands::oversight::run(&cli.data, args),
+        Command::Prevention(args) => commands::prevention::run(&cli.data, args),
     }
 }
 

@@ -1170,3 +1170,143 @@ fn screening_simulate_compares_the_workflows_and_records_s4s_measurement() {
         assert!(stderr(&bad).contains(message), "{}", stderr(&bad));
     }
 }
+
+#[test]
+fn prevention_campaign_needs_consents_respects_them_and_flags_sludge() {
+    let dir = tempfile::tempdir().unwrap();
+    // Kvinnherad, about 13 000 residents: some 1 600 women aged 50–69.
+    let gen = mulighetsrom(
+        dir.path(),
+        &["generate", "--municipality", "4617", "--seed", "7"],
+    );
+    assert_eq!(gen.status.code(), Some(0), "{}", stderr(&gen));
+    let campaign = |out: &str, extra: &[&str]| {
+        let mut args = vec![
+            "prevention",
+            "campaign",
+            "--target",
+            "all-invited",
+            "--seed",
+            "7",
+            "--out",
+            out,
+        ];
+        args.extend_from_slice(extra);
+        mulighetsrom(dir.path(), &args)
+    };
+    // S5 reads on consent: without any, nobody is delivered, and the error says what to do.
+    let none = campaign("c0", &["--variants", "sms"]);
+    assert_eq!(none.status.code(), Some(2));
+    assert!(
+        stderr(&none).contains("prevention consent --simulate"),
+        "{}",
+        stderr(&none)
+    );
+
+    let consent = mulighetsrom(
+        dir.path(),
+        &[
+            "prevention",
+            "consent",
+            "--simulate",
+            "0.6",
+            "--withdraw",
+            "0.1",
+            "--seed",
+            "7",
+        ],
+    );
+    assert_eq!(consent.status.code(), Some(0), "{}", stderr(&consent));
+    assert!(stdout(&consent).contains("SYNTETISKE SAMTYKKER"));
+
+    let run = campaign(
+        "c1",
+        &["--variants", "sms,prebooked,confirm", "--simulate-results"],
+    );
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    let report = std::fs::read_to_string(dir.path().join("c1/report.txt")).unwrap();
+    for needle in [
+        "ALVORLIG/SERIOUS] Sludge (confirm)",
+        "Kerrison et al., Br J Cancer 2015",
+        "Goossens et al.",
+        "SIMULERT",
+        "Newcombe",
+        "seed 7",
+    ] {
+        assert!(report.contains(needle), "{needle}: {report}");
+    }
+    // Those who withdrew are counted in the consent register and were never delivered.
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("c1/report.json")).unwrap())
+            .unwrap();
+    let withdrawn = json["consent_register"]["withdrawn"].as_u64().unwrap();
+    let valid = json["consent_register"]["valid"].as_u64().unwrap();
+    assert!(withdrawn > 0 && valid > withdrawn, "{json}");
+    assert_eq!(json["delivered_by_access_layer"].as_u64(), Some(valid));
+    let csv = std::fs::read_to_string(dir.path().join("c1/allocation.csv")).unwrap();
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next(),
+        Some("pseudonym,stratum,arm,phone_on_record,phone_simulated,reached,attended_simulated")
+    );
+    let rows: Vec<&str> = lines.collect();
+    assert_eq!(
+        rows.len() as u64,
+        valid,
+        "every consenting woman allocated once"
+    );
+    assert!(
+        rows.iter().all(|r| r
+            .split(',')
+            .all(|f| !(f.len() == 11 && f.bytes().all(|b| b.is_ascii_digit())))),
+        "no national identity numbers in the allocation"
+    );
+    assert!(std::fs::read_to_string(dir.path().join("c1/chart.svg"))
+        .unwrap()
+        .contains("<title"));
+    let measurement: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.path().join("data/measurements/S5.json")).unwrap(),
+    )
+    .unwrap();
+    let figures = measurement["figures"].as_array().unwrap();
+    let confirm = figures
+        .iter()
+        .find(|f| f["key"] == "uplift_itt_confirm")
+        .expect("the sludge arm's uplift is recorded");
+    assert!(confirm["ci95"].is_array());
+    assert!(measurement["people_affected"].as_u64().unwrap() > 0);
+
+    // The same seed gives the same allocation.
+    let again = campaign(
+        "c2",
+        &["--variants", "sms,prebooked,confirm", "--simulate-results"],
+    );
+    assert_eq!(again.status.code(), Some(0), "{}", stderr(&again));
+    assert_eq!(
+        csv,
+        std::fs::read_to_string(dir.path().join("c2/allocation.csv")).unwrap()
+    );
+
+    // No control group is allowed but flagged; unknown variants and bad shares are refused.
+    let bare = campaign("c3", &["--variants", "sms", "--no-control"]);
+    assert_eq!(bare.status.code(), Some(0), "{}", stderr(&bare));
+    assert!(
+        stdout(&bare).contains("NoControlGroup"),
+        "{}",
+        stdout(&bare)
+    );
+    let unknown = campaign("c4", &["--variants", "sms,fax"]);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(
+        stderr(&unknown).contains("unknown message variant \"fax\""),
+        "{}",
+        stderr(&unknown)
+    );
+    let share = campaign("c5", &["--control-share", "1.5"]);
+    assert_eq!(share.status.code(), Some(2));
+    assert!(
+        stderr(&share).contains("control share"),
+        "{}",
+        stderr(&share)
+    );
+}

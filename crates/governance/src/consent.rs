@@ -60,6 +60,17 @@ impl ConsentRecord {
     }
 }
 
+/// How many subjects of a service and purpose are in each consent state at one instant.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ConsentTally {
+    /// With a valid consent.
+    pub valid: usize,
+    /// Without a valid consent, having withdrawn one (opted out).
+    pub withdrawn: usize,
+    /// Without a valid consent, having one that expired (and was not withdrawn).
+    pub expired: usize,
+}
+
 /// The consent store.
 pub struct ConsentStore {
     conn: Connection,
@@ -132,6 +143,88 @@ impl ConsentStore {
             ],
         ))?;
         Ok(self.conn.last_insert_rowid())
+    }
+
+    /// Records consents of many subjects for one service and purpose in one transaction (a
+    /// one-by-one insert would wait for the disk once per person), withdrawn at `withdrawn` if
+    /// given (a batch of people who consented and later opted out). Returns how many were
+    /// recorded.
+    pub fn give_batch(
+        &self,
+        subjects: &[NationalId],
+        service: &str,
+        purpose: &str,
+        given: DateTime<Utc>,
+        expires: DateTime<Utc>,
+        withdrawn: Option<DateTime<Utc>>,
+    ) -> Result<usize, ConsentError> {
+        if expires <= given {
+            return Err(ConsentError::ExpiresBeforeGiven { given, expires });
+        }
+        let pseudonyms: Vec<Pseudonym> = subjects.iter().map(|s| self.subject(s)).collect();
+        let (given, expires) = (given.to_rfc3339(), expires.to_rfc3339());
+        let withdrawn = withdrawn.map(|w| w.to_rfc3339());
+        let path = self.path.clone();
+        let db = |source| ConsentError::Database {
+            path: path.clone(),
+            source,
+        };
+        // `&self` like the other writers: the store is one connection used from one thread.
+        let tx = self.conn.unchecked_transaction().map_err(db)?;
+        {
+            let mut insert = tx
+                .prepare_cached(
+                    "INSERT INTO consents(subject, service, purpose, given_at, expires_at, withdrawn_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                )
+                .map_err(db)?;
+            for p in &pseudonyms {
+                insert
+                    .execute(params![
+                        p.0.as_slice(),
+                        service,
+                        purpose,
+                        given,
+                        expires,
+                        withdrawn
+                    ])
+                    .map_err(db)?;
+            }
+        }
+        tx.commit().map_err(db)?;
+        Ok(pseudonyms.len())
+    }
+
+    /// Counts, without naming anyone, the subjects of a service and purpose whose consent is
+    /// valid, withdrawn or expired at `at` (a subject with a valid consent counts only as
+    /// valid, whatever older records say).
+    pub fn tally(
+        &self,
+        service: &str,
+        purpose: &str,
+        at: DateTime<Utc>,
+    ) -> Result<ConsentTally, ConsentError> {
+        let now = at.to_rfc3339();
+        self.db(self.conn.query_row(
+            "SELECT
+                COALESCE(SUM(valid), 0),
+                COALESCE(SUM(NOT valid AND withdrawn), 0),
+                COALESCE(SUM(NOT valid AND NOT withdrawn AND expired), 0)
+             FROM (
+                SELECT subject,
+                    MAX(given_at <= ?3 AND expires_at > ?3 AND (withdrawn_at IS NULL OR withdrawn_at > ?3)) AS valid,
+                    MAX(withdrawn_at IS NOT NULL AND withdrawn_at <= ?3) AS withdrawn,
+                    MAX(expires_at <= ?3) AS expired
+                FROM consents WHERE service = ?1 AND purpose = ?2 GROUP BY subject
+             )",
+            params![service, purpose, now],
+            |r| {
+                Ok(ConsentTally {
+                    valid: r.get::<_, i64>(0)? as usize,
+                    withdrawn: r.get::<_, i64>(1)? as usize,
+                    expired: r.get::<_, i64>(2)? as usize,
+                })
+            },
+        ))
     }
 
     /// Withdraws every open consent of `subject` for the service and purpose at `at`. Returns
@@ -243,4 +336,58 @@ pub fn exists(store: &ConsentStore, id: i64) -> Result<bool, ConsentError> {
         .query_row("SELECT 1 FROM consents WHERE id = ?1", [id], |_| Ok(()))
         .optional()
         .map(|o| o.is_some()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn a_batch_is_recorded_and_the_tally_counts_each_subject_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let store =
+            ConsentStore::open(dir.path(), Pseudonymiser::new("samtykke", &[7; 32])).unwrap();
+        let ids: Vec<NationalId> = ["17912099997", "31129956715", "02013299997"]
+            .iter()
+            .map(|s| NationalId::parse(s).unwrap())
+            .collect();
+        let t = |y| Utc.with_ymd_and_hms(y, 1, 1, 0, 0, 0).unwrap();
+        assert_eq!(
+            store
+                .give_batch(&ids[..2], "S5", "p", t(2024), t(2030), None)
+                .unwrap(),
+            2
+        );
+        assert!(store
+            .give_batch(&ids, "S5", "p", t(2030), t(2024), None)
+            .is_err());
+        // The third consented and opted out in 2025, in a batch of her own.
+        store
+            .give_batch(&ids[2..], "S5", "p", t(2024), t(2030), Some(t(2025)))
+            .unwrap();
+        // The first withdraws, then consents again: valid, counted once.
+        store.withdraw(&ids[0], "S5", "p", t(2025)).unwrap();
+        store.give(&ids[0], "S5", "p", t(2025), t(2030)).unwrap();
+        let tally = store.tally("S5", "p", t(2026)).unwrap();
+        assert_eq!(
+            tally,
+            ConsentTally {
+                valid: 2,
+                withdrawn: 1,
+                expired: 0
+            }
+        );
+        assert_eq!(store.valid_subjects("S5", "p", t(2026)).unwrap().len(), 2);
+        assert!(!store.valid(&ids[2], "S5", "p", t(2026)).unwrap());
+        let later = store.tally("S5", "p", t(2031)).unwrap();
+        // Once everything has expired, a subject who ever withdrew counts as withdrawn.
+        assert_eq!(later.valid, 0);
+        assert_eq!(later.withdrawn, 2);
+        assert_eq!(later.expired, 1);
+        assert_eq!(
+            store.tally("S7", "p", t(2026)).unwrap(),
+            ConsentTally::default()
+        );
+    }
 }

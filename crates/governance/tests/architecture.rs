@@ -45,6 +45,7 @@ fn service_commands_read_through_the_access_layer() {
         "roster.rs",
         "innsyn.rs",
         "oversight.rs",
+        "prevention.rs",
         "risk.rs",
         "screening.rs",
     ] {

@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod catalogue;
 pub mod exchange;
+pub mod fixtures;
 pub mod followup;
 pub mod generate;
 pub mod innsyn;
@@ -10,6 +11,7 @@ pub mod kindergarten;
 pub mod municipalities;
 pub mod opendata;
 pub mod oversight;
+pub mod prevention;
 pub mod risk;
 pub mod roster;
 pub mod screening;
