@@ -478,7 +478,7 @@ fn technical_operation(m: &Manifest) -> String {
 }
 
 fn fmt_value(v: f64, unit: &str) -> String {
-    let digits = if v.abs() >= 100.0 {
+    let digits = if v.abs() >= 100.0 || v.fract() == 0.0 {
         0
     } else if v.abs() >= 1.0 {
         2
