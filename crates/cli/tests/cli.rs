@@ -886,9 +886,27 @@ fn oversight_audit_reads_through_s7_and_o1() {
     }
     let csv = std::fs::read_to_string(dir.path().join("o/audit-predictions.csv")).unwrap();
     assert!(csv.starts_with("outcome,score,age_band,county,income_decile,immigrant_background\n"));
-    // Only S7 has stored predictions to audit so far.
-    let denied = mulighetsrom(dir.path(), &["oversight", "audit", "S4"]);
+    // S5 is measured by its experiment, not audited as a prediction.
+    let denied = mulighetsrom(dir.path(), &["oversight", "audit", "S5"]);
     assert_eq!(denied.status.code(), Some(2));
+    assert!(stderr(&denied).contains("audit S4, S6 or S7"));
+    // S6 and S4 are audited on the same groups and recorded beside their own figures.
+    for (service, rule) in [
+        ("S6", "decision = moderate or high risk"),
+        ("S4", "decision = recalled under AI triage"),
+    ] {
+        let out = mulighetsrom(
+            dir.path(),
+            &["oversight", "audit", service, "--out", service],
+        );
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        assert!(stdout(&out).contains(rule), "{}", stdout(&out));
+        assert!(stdout(&out).contains("immigrant_background"));
+        assert!(dir
+            .path()
+            .join(format!("data/measurements/{service}-fairness.json"))
+            .exists());
+    }
     // The figures are kept for the algorithm register.
     let m: serde_json::Value = serde_json::from_str(
         &std::fs::read_to_string(dir.path().join("data/measurements/S7.json")).unwrap(),
@@ -1369,6 +1387,8 @@ fn the_algorithm_register_has_live_figures_for_every_service() {
     ]);
     run(&["risk", "followup"]);
     run(&["oversight", "audit", "S7"]);
+    run(&["oversight", "audit", "S6"]);
+    run(&["oversight", "audit", "S4"]);
     let out = run(&["oversight", "register", "--out", "r"]);
     assert!(!stdout(&out).contains("missing"), "{}", stdout(&out));
     let register: serde_json::Value =

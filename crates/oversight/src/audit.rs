@@ -84,8 +84,10 @@ pub struct AttributeReport {
 pub struct FairnessAudit {
     /// What was audited (service id and model).
     pub subject: String,
-    /// The decision threshold on the score (`Ŷ = score ≥ threshold`).
-    pub threshold: f64,
+    /// The decision threshold on the score (`Ŷ = score ≥ threshold`), when the decision is one.
+    pub threshold: Option<f64>,
+    /// How the decision `Ŷ` was made, in words.
+    pub decision_rule: String,
     /// Persons.
     pub n: u64,
     /// Overall counts.
@@ -115,7 +117,38 @@ impl FairnessAudit {
         threshold: f64,
         attributes: &[Attribute<'_>],
     ) -> Result<FairnessAudit, AuditError> {
+        let y_pred: Vec<bool> = score.iter().map(|&s| s >= threshold).collect();
+        let mut audit = FairnessAudit::run_with_decisions(
+            subject,
+            &format!("score ≥ {threshold:.4}"),
+            y_true,
+            score,
+            &y_pred,
+            attributes,
+        )?;
+        audit.threshold = Some(threshold);
+        Ok(audit)
+    }
+
+    /// Audits decisions made by a rule that is not one threshold on the score (e.g. S6's risk
+    /// categories, S4's recall after reading): `y_pred` are the decisions, `score` the
+    /// probabilities whose calibration is audited.
+    pub fn run_with_decisions(
+        subject: &str,
+        decision_rule: &str,
+        y_true: &[bool],
+        score: &[f64],
+        y_pred: &[bool],
+        attributes: &[Attribute<'_>],
+    ) -> Result<FairnessAudit, AuditError> {
         let n = y_true.len();
+        if y_pred.len() != n {
+            return Err(AuditError::Length {
+                attribute: "decisions".into(),
+                got: y_pred.len(),
+                expected: n,
+            });
+        }
         if score.len() != n {
             return Err(AuditError::Length {
                 attribute: "score".into(),
@@ -130,8 +163,7 @@ impl FairnessAudit {
         {
             return Err(AuditError::Score { index, score });
         }
-        let y_pred: Vec<bool> = score.iter().map(|&s| s >= threshold).collect();
-        let overall = Confusion::of(y_true, &y_pred);
+        let overall = Confusion::of(y_true, y_pred);
         let (_, calibration) = metrics::calibration_by_group(y_true, score, &vec![(); n]);
         let mut reports = Vec::new();
         for a in attributes {
@@ -142,7 +174,7 @@ impl FairnessAudit {
                     expected: n,
                 });
             }
-            let (counts, _) = metrics::by_group(y_true, &y_pred, a.groups);
+            let (counts, _) = metrics::by_group(y_true, y_pred, a.groups);
             let (cal, _) = metrics::calibration_by_group(y_true, score, a.groups);
             let privileged = match a.privileged {
                 Some(p) => Some(*counts.get(p).ok_or_else(|| AuditError::Privileged {
@@ -181,7 +213,8 @@ impl FairnessAudit {
         }
         Ok(FairnessAudit {
             subject: subject.to_owned(),
-            threshold,
+            threshold: None,
+            decision_rule: decision_rule.to_owned(),
             n: n as u64,
             overall,
             calibration,
@@ -195,10 +228,10 @@ impl FairnessAudit {
         let o = &self.overall;
         let _ = writeln!(
             s,
-            "Fairness audit of {}: {} persons, decision = score ≥ {:.4}\nOverall: selection rate {:.4}, TPR {:.4}, FPR {:.4}, E/O {:.3}, Brier {:.5}\n",
+            "Fairness audit of {}: {} persons, decision = {}\nOverall: selection rate {:.4}, TPR {:.4}, FPR {:.4}, E/O {:.3}, Brier {:.5}\n",
             self.subject,
             self.n,
-            self.threshold,
+            self.decision_rule,
             o.selection_rate(),
             o.tpr(),
             o.fpr(),

@@ -20,6 +20,15 @@ use std::collections::{HashMap, HashSet};
 /// The shipped policy file.
 pub const POLICY_TOML: &str = include_str!("../policy/followup.toml");
 
+/// The inputs the Gail model takes, as feature names for the protected-feature check.
+pub const GAIL_FEATURES: [&str; 5] = [
+    "age",
+    "age at menarche",
+    "age at first birth",
+    "biopsies",
+    "first-degree relatives",
+];
+
 /// Youngest and oldest age assessed: the Gail model is validated from 35; the programme ends at 69.
 pub const AGES: (u32, u32) = (35, 69);
 

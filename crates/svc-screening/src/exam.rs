@@ -31,6 +31,8 @@ pub(crate) const WORKUP: usize = 7;
 /// One screening exam.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Exam {
+    /// Index of the woman in the population.
+    pub woman: usize,
     pub class: Class,
     /// The vendor score 1–10.
     pub score: u8,
@@ -56,7 +58,7 @@ pub(crate) fn draw_round(
         .sum::<f64>()
         / population.women.len().max(1) as f64;
     let mut exams = Vec::with_capacity(population.women.len());
-    for woman in &population.women {
+    for (index, woman) in population.women.iter().enumerate() {
         let attend = match woman.history {
             History::Attended => calibration.attend_after_attended,
             History::Missed => calibration.attend_after_missed,
@@ -94,6 +96,7 @@ pub(crate) fn draw_round(
             *d = rng.gen();
         }
         exams.push(Exam {
+            woman: index,
             class,
             score,
             position,

@@ -31,7 +31,7 @@
 //!     Woman, Workflow, WorkflowKind};
 //! let population = Population {
 //!     reference_date: chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap(),
-//!     women: vec![Woman { age: 58, history: History::Attended }; 5_000],
+//!     women: vec![Woman { person: "17912099997".parse().unwrap(), age: 58, history: History::Attended }; 5_000],
 //!     excluded_after_diagnosis: 0,
 //! };
 //! let workflows = [Workflow::DoubleReading, Workflow::default_for(WorkflowKind::Triage)];
@@ -56,5 +56,7 @@ pub use calibration::{Band, Calibration, Provenance, Status};
 pub use error::SimulationError;
 pub use metrics::{Counts, Estimate, Metric};
 pub use population::{History, Population, Woman};
-pub use simulate::{simulate, Simulation, SimulationOptions, WorkflowResult};
+pub use simulate::{
+    exam_outcomes, simulate, ExamOutcome, Simulation, SimulationOptions, WorkflowResult,
+};
 pub use workflow::{Threshold, Workflow, WorkflowKind};

@@ -21,6 +21,8 @@ pub enum History {
 /// One invited woman, as the simulation needs her: no identity, only age and history.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Woman {
+    /// Who she is (for auditing outcomes by group; the simulation itself never looks).
+    pub person: NationalId,
     /// Age in whole years at the reference date (50–69).
     pub age: u8,
     /// Her attendance at the previous invitation.
@@ -87,6 +89,7 @@ impl Population {
                 None => History::FirstInvitation,
             };
             women.push(Woman {
+                person: person.id,
                 age: age as u8,
                 history,
             });

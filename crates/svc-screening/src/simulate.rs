@@ -179,3 +179,51 @@ pub fn simulate(
         results,
     })
 }
+
+/// One exam's outcome under a workflow, for a fairness audit by group.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ExamOutcome {
+    /// Index of the woman in the population.
+    pub woman: usize,
+    /// She has a cancer that is visible now or surfaces before the next round.
+    pub cancer: bool,
+    /// Recalled for assessment.
+    pub recalled: bool,
+    /// Screen-detected.
+    pub detected: bool,
+    /// The AI's continuous score position in (0, 10].
+    pub ai_position: f64,
+}
+
+/// The exams of one round (replicate `replicate` of `seed`, the same exams `simulate` reads)
+/// and what came of each under `workflow`.
+pub fn exam_outcomes(
+    population: &Population,
+    workflow: Workflow,
+    calibration: &Calibration,
+    seed: u64,
+    replicate: u64,
+) -> Result<Vec<ExamOutcome>, SimulationError> {
+    if population.women.is_empty() {
+        return Err(SimulationError::EmptyPopulation);
+    }
+    calibration.validate()?;
+    workflow.validate()?;
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    rng.set_stream(replicate);
+    let exams = exam::draw_round(population, calibration, &mut rng);
+    let plan = Plan::resolve(workflow, &exams);
+    Ok(exams
+        .iter()
+        .map(|e| {
+            let r = reading::read(e, &plan, calibration);
+            ExamOutcome {
+                woman: e.woman,
+                cancer: e.class != Class::Normal,
+                recalled: r.recalled,
+                detected: r.detected,
+                ai_position: e.position,
+            }
+        })
+        .collect())
+}

@@ -11,6 +11,8 @@ use svc_screening::*;
 fn population(n: u32) -> Population {
     let women = (0..n)
         .map(|i| Woman {
+            // The simulation never looks at who she is; one synthetic number serves all.
+            person: "17912099997".parse().unwrap(),
             age: 50 + (i % 20) as u8,
             history: match i % 20 {
                 0..=13 => History::Attended,
@@ -319,4 +321,21 @@ fn paired_differences_are_exact_for_the_same_workflow_and_signed_for_others() {
         (i.mean + d.mean).abs() < 1e-9,
         "every cancer missed surfaces in the interval"
     );
+}
+
+#[test]
+fn exam_outcomes_are_the_exams_the_simulation_counts() {
+    let pop = population(200_000); // the population `run` simulates
+    let workflow = Workflow::default_for(WorkflowKind::Triage);
+    let sim = run(&[workflow], 2, 11);
+    for replicate in 0..2 {
+        let exams = exam_outcomes(&pop, workflow, &Calibration::default(), 11, replicate).unwrap();
+        let counts = sim.results[0].replicates[replicate as usize];
+        assert_eq!(exams.len() as u64, counts.screens);
+        let recalled = exams.iter().filter(|e| e.recalled).count() as u64;
+        let detected = exams.iter().filter(|e| e.detected).count() as u64;
+        assert_eq!((recalled, detected), (counts.recalls, counts.detected));
+        assert!(exams.iter().all(|e| e.woman < pop.women.len()));
+        assert!(exams.iter().all(|e| !e.detected || e.cancer));
+    }
 }

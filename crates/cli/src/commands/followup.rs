@@ -39,16 +39,10 @@ pub fn run(data: &Path, args: FollowupArgs) -> anyhow::Result<Outcome> {
     let policy = Policy::builtin().context("the shipped follow-up policy")?;
     let manifests = governance::Manifests::builtin();
     let manifest = manifests.get(SERVICE).context("no manifest for S6")?;
-    let gail_features: Vec<String> = [
-        "age",
-        "age at menarche",
-        "age at first birth",
-        "biopsies",
-        "first-degree relatives",
-    ]
-    .into_iter()
-    .map(String::from)
-    .collect();
+    let gail_features: Vec<String> = followup::GAIL_FEATURES
+        .into_iter()
+        .map(String::from)
+        .collect();
     oversight::features::check(manifest, &gail_features)?;
     let (registers, data_version) = super::read_for_service(data, SERVICE, governance::Scope::All)?;
     let strat = followup::stratify(&policy, &registers)?;

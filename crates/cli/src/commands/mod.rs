@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod catalogue;
 pub mod exchange;
+pub mod fairness;
 pub mod fixtures;
 pub mod followup;
 pub mod generate;
