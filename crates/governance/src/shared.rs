@@ -29,6 +29,9 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::thread::JoinHandle;
 use store::{RegisterStore, SqliteStore};
 
+/// A group commit slower than this is reported (it delays every request of the group).
+const SLOW_COMMIT: std::time::Duration = std::time::Duration::from_millis(20);
+
 /// At most this many jobs go into one commit, so one group's latency stays bounded under load.
 const MAX_GROUP: usize = 4096;
 
@@ -113,6 +116,7 @@ fn flush(log: &mut AuditLog, waiting: &mut Vec<Done>) {
     if waiting.is_empty() {
         return;
     }
+    let started = std::time::Instant::now();
     let result = match log.commit() {
         Ok(_) => Ok(()),
         Err(e) => {
@@ -121,7 +125,17 @@ fn flush(log: &mut AuditLog, waiting: &mut Vec<Done>) {
             Err(e.to_string())
         }
     };
-    tracing::trace!(group = waiting.len(), "audit log group committed");
+    let elapsed = started.elapsed();
+    // Every caller of the group waits for this commit: a slow one is a latency spike for all.
+    if elapsed >= SLOW_COMMIT {
+        tracing::warn!(
+            group = waiting.len(),
+            ms = elapsed.as_secs_f64() * 1e3,
+            "slow audit-log group commit"
+        );
+    } else {
+        tracing::trace!(group = waiting.len(), "audit log group committed");
+    }
     for done in waiting.drain(..) {
         done(result.clone());
     }
