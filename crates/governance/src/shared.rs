@@ -159,6 +159,8 @@ impl SharedAccess {
     pub fn open(data: &Path, manifests: Manifests) -> Result<SharedAccess, AccessError> {
         let store = SqliteStore::open(data)?;
         let loaded = LoadedRegisters::new(store.load()?);
+        // Concurrent callers look up named persons: build the index before the first arrives.
+        loaded.warm(manifests.iter().map(|m| m.subjects));
         let crate::access::Governed {
             audit,
             mut log,
