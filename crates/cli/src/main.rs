@@ -56,6 +56,9 @@ const EXAMPLES: &str = "Examples:
 
 #[derive(Subcommand, Debug)]
 enum Command {
+    /// The whole platform in one command: generate a municipality (if the store is empty), run
+    /// every service of the spectrum once, and serve the web app and the API on localhost.
+    Demo(commands::demo::Args),
     /// Generate a synthetic population (every register) and store it, replacing what was there.
     Generate(commands::generate::Args),
     /// Import one register table from a CSV or Parquet file (validated; all-or-nothing).
@@ -108,6 +111,7 @@ pub enum Outcome {
 
 fn run(cli: Cli) -> anyhow::Result<Outcome> {
     match cli.command {
+        Command::Demo(args) => commands::demo::run(&cli.data, args),
         Command::Generate(args) => commands::generate::run(&cli.data, args),
         Command::Import(args) => commands::exchange::import(&cli.data, args),
         Command::Export(args) => commands::exchange::export(&cli.data, args),

@@ -1423,3 +1423,43 @@ fn the_algorithm_register_has_live_figures_for_every_service() {
         .contains("Wisconsin"));
     assert!(entries[6]["model_card"].is_object());
 }
+
+/// `demo --no-serve`: one command generates a municipality, runs every service once and records
+/// every service's figures; a rerun finds the population and runs the services on it again.
+#[test]
+fn demo_runs_every_service_once_on_a_fresh_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = mulighetsrom(
+        dir.path(),
+        &["demo", "--municipality", "1103", "--no-serve"],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    let text = stdout(&out);
+    assert!(
+        text.contains("✓ [1/13] Registre / registers: generate"),
+        "{text}"
+    );
+    assert!(text.contains("✓ [13/13] Algoritmeregisteret"), "{text}");
+    for id in ["S1", "S2", "S3", "S4", "S5", "S6", "S7"] {
+        assert!(
+            dir.path()
+                .join(format!("data/measurements/{id}.json"))
+                .exists(),
+            "{id}"
+        );
+    }
+    assert!(dir
+        .path()
+        .join("data/demo/algorithm-register/register.html")
+        .exists());
+    // A second run uses the stored population (remembered municipality): no generation.
+    let again = mulighetsrom(dir.path(), &["demo", "--no-serve"]);
+    assert_eq!(again.status.code(), Some(0), "{}", stderr(&again));
+    assert!(stdout(&again).contains("✓ [11/11]"), "{}", stdout(&again));
+}

@@ -149,6 +149,7 @@ pub struct SharedAccess {
     audit: Pseudonymiser,
     writer: LogWriter,
     clock: fn() -> DateTime<Utc>,
+    data_version: String,
 }
 
 impl SharedAccess {
@@ -158,6 +159,7 @@ impl SharedAccess {
     /// generation is picked up by restarting it.
     pub fn open(data: &Path, manifests: Manifests) -> Result<SharedAccess, AccessError> {
         let store = SqliteStore::open(data)?;
+        let data_version = store.data_version()?;
         let loaded = LoadedRegisters::new(store.load()?);
         // Concurrent callers look up named persons: build the index before the first arrives.
         loaded.warm(manifests.iter().map(|m| m.subjects));
@@ -174,7 +176,14 @@ impl SharedAccess {
             audit,
             writer: LogWriter::start(log),
             clock: Utc::now,
+            data_version,
         })
+    }
+
+    /// The version of the stored registers this layer loaded (it serves that version until
+    /// reopened).
+    pub fn data_version(&self) -> &str {
+        &self.data_version
     }
 
     /// Uses another clock (tests of expiry).

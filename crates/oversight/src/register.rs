@@ -215,6 +215,36 @@ pub struct ModelCard {
     pub caveats: String,
 }
 
+/// The `mulighetsrom` commands that record each service's measurements (what the register shows
+/// as missing), for the CLI and the web app alike.
+pub fn how_to_measure() -> BTreeMap<String, Vec<String>> {
+    [
+        ("S1", vec!["mulighetsrom kindergarten decide"]),
+        ("S2", vec!["mulighetsrom kindergarten compare-s2"]),
+        ("S3", vec!["mulighetsrom roster plan --municipality"]),
+        (
+            "S4",
+            vec![
+                "mulighetsrom screening simulate",
+                "mulighetsrom screening evaluate-model",
+                "mulighetsrom oversight audit S4",
+            ],
+        ),
+        ("S5", vec!["mulighetsrom prevention campaign"]),
+        (
+            "S6",
+            vec![
+                "mulighetsrom risk followup",
+                "mulighetsrom oversight audit S6",
+            ],
+        ),
+        ("S7", vec!["mulighetsrom oversight audit S7"]),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v.into_iter().map(String::from).collect()))
+    .collect()
+}
+
 /// Threshold above which a demographic-parity or equalised-odds difference is listed as a risk
 /// in the FRIA (Fairlearn's differences range 0–1; 0.1 is a common review trigger, not a law).
 pub const DISPARITY_REVIEW: f64 = 0.10;

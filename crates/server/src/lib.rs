@@ -8,6 +8,7 @@
 //! * `POST /citizen/login` (a local test login standing in for ID-porten) and
 //!   `GET /citizen/innsyn` ([`insight`]).
 //! * `GET /openapi.json` ([`openapi`]), `GET /health`.
+//! * The web application's pages ([`web`]): `GET /` (the spectrum map), `GET /register`.
 //!
 //! **Invariant:** every handler reads register data only through
 //! [`governance::SharedAccess`], and every refusal — a bad token included — is logged before
@@ -18,6 +19,7 @@ pub mod jwt;
 pub mod openapi;
 pub mod rows;
 pub mod tokens;
+pub mod web;
 
 use axum::extract::{Path as UrlPath, Query, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -137,9 +139,9 @@ pub fn router_with_routes(app: AppState) -> (Router, Vec<(&'static str, &'static
     (router.with_state(app), served)
 }
 
-/// The API router.
+/// The API router with the web application's pages ([`web`]).
 pub fn router(app: AppState) -> Router {
-    router_with_routes(app).0
+    router_with_routes(app.clone()).0.merge(web::router(app))
 }
 
 /// A hello-world router on the same stack: the ceiling the benchmark compares look-ups with.

@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod catalogue;
+pub mod demo;
 pub mod exchange;
 pub mod fairness;
 pub mod fixtures;

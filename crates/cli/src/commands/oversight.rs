@@ -3,7 +3,6 @@
 
 use crate::Outcome;
 use anyhow::Context;
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// Arguments of `oversight`.
@@ -69,35 +68,6 @@ pub fn run(data: &Path, args: Args) -> anyhow::Result<Outcome> {
     }
 }
 
-/// The commands that record each service's measurements (what the register shows as missing).
-fn how_to_measure() -> BTreeMap<String, Vec<String>> {
-    [
-        ("S1", vec!["mulighetsrom kindergarten decide"]),
-        ("S2", vec!["mulighetsrom kindergarten compare-s2"]),
-        ("S3", vec!["mulighetsrom roster plan --municipality"]),
-        (
-            "S4",
-            vec![
-                "mulighetsrom screening simulate",
-                "mulighetsrom screening evaluate-model",
-                "mulighetsrom oversight audit S4",
-            ],
-        ),
-        ("S5", vec!["mulighetsrom prevention campaign"]),
-        (
-            "S6",
-            vec![
-                "mulighetsrom risk followup",
-                "mulighetsrom oversight audit S6",
-            ],
-        ),
-        ("S7", vec!["mulighetsrom oversight audit S7"]),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_string(), v.into_iter().map(String::from).collect()))
-    .collect()
-}
-
 fn register(data: &Path, args: RegisterArgs) -> anyhow::Result<Outcome> {
     let manifests = governance::Manifests::builtin();
     let measurements = governance::MeasurementStore::open(data)
@@ -109,7 +79,7 @@ fn register(data: &Path, args: RegisterArgs) -> anyhow::Result<Outcome> {
     } else {
         None
     };
-    let how = how_to_measure();
+    let how = oversight::register::how_to_measure();
     let register = oversight::register::build(&oversight::register::Sources {
         manifests: &manifests,
         measurements: &measurements,

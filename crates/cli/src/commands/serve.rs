@@ -32,6 +32,22 @@ pub struct Args {
     scope: String,
 }
 
+/// Serves the API and the web app on `addr` with the defaults (for `mulighetsrom demo`).
+pub fn run_on(data: &Path, addr: &str) -> anyhow::Result<Outcome> {
+    run(
+        data,
+        Args {
+            addr: addr.to_string(),
+            issuer: None,
+            clients: None,
+            workers: 2,
+            hello: false,
+            assertion: None,
+            scope: "mulighetsrom:s1".to_string(),
+        },
+    )
+}
+
 pub fn run(data: &Path, args: Args) -> anyhow::Result<Outcome> {
     let issuer = args
         .issuer
@@ -68,7 +84,7 @@ pub fn run(data: &Path, args: Args) -> anyhow::Result<Outcome> {
     let app = server::App::open(&config, Manifests::builtin())
         .with_context(|| format!("cannot open the API on {}", data.display()))?;
     println!(
-        "Mulighetsrom data-sharing API on http://{addr}/ ({} workers)",
+        "Mulighetsrom on http://{addr}/ — the web app (spectrum map, algorithm register) and the data-sharing API ({} workers)",
         args.workers
     );
     println!("  issuer (aud of client assertions): {issuer}");

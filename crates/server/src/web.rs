@@ -1,0 +1,399 @@
+//! The web application's pages, rendered on the server: plain HTML and SVG, no scripts, so they
+//! work with a keyboard and a screen reader and need no front-end build.
+//!
+//! * `GET /`: the spectrum map — the services S1–S7 placed from rule-based to behavioural, each
+//!   with its data elements, legal basis, automation level, AI Act class, latest figures, the
+//!   number of people affected and a link to its algorithm-register entry.
+//! * `GET /register`: the algorithm register (`oversight::register`).
+//!
+//! Both are generated on every request from the manifests and the recorded measurements
+//! (`DATA/measurements/`), never written by hand, and take `?lang=en` for English (bokmål by
+//! default).
+
+use crate::AppState;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use governance::manifest::{AiActClass, Automation, Kind, Status};
+use governance::{Manifest, Measurement, MeasurementStore};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+/// The pages' routes (merged into the API router).
+pub fn router(app: AppState) -> Router {
+    Router::new()
+        .route("/", get(spectrum))
+        .route("/register", get(register))
+        .with_state(app)
+}
+
+/// The page language.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Lang {
+    Nb,
+    En,
+}
+
+#[derive(Deserialize)]
+struct LangQuery {
+    #[serde(default)]
+    lang: Option<String>,
+}
+
+impl LangQuery {
+    fn lang(&self) -> Lang {
+        match self.lang.as_deref() {
+            Some("en") => Lang::En,
+            _ => Lang::Nb,
+        }
+    }
+}
+
+/// Bokmål or English.
+fn t(lang: Lang, nb: &'static str, en: &'static str) -> &'static str {
+    match lang {
+        Lang::Nb => nb,
+        Lang::En => en,
+    }
+}
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// The recorded measurements, or the error page that says why they cannot be read.
+fn measurements(app: &AppState) -> Result<BTreeMap<String, Measurement>, Box<Response>> {
+    MeasurementStore::open(&app.data).all_latest().map_err(|e| {
+        Box::new(
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                Html(format!("<p>{}</p>", esc(&e.to_string()))),
+            )
+                .into_response(),
+        )
+    })
+}
+
+/// The page frame: language, navigation, a skip link.
+fn page(lang: Lang, title: &str, path: &str, body: &str) -> String {
+    let (other, other_label) = match lang {
+        Lang::Nb => (format!("{path}?lang=en"), "English"),
+        Lang::En => (path.to_string(), "Norsk (bokmål)"),
+    };
+    let q = if lang == Lang::En { "?lang=en" } else { "" };
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"{code}\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <title>{title} — Mulighetsrom</title>\n<style>{STYLE}</style>\n</head>\n<body>\n\
+         <a class=\"skip\" href=\"#main\">{skip}</a>\n\
+         <header><nav aria-label=\"{nav}\"><a href=\"/{q}\">{map}</a> · <a href=\"/register{q}\">{reg}</a> · \
+         <a href=\"/openapi.json\">API (OpenAPI 3.1)</a> · <a href=\"{other}\" lang=\"{other_code}\">{other_label}</a></nav></header>\n\
+         <main id=\"main\">\n{body}</main>\n\
+         <footer><p>{foot}</p></footer>\n</body>\n</html>\n",
+        code = if lang == Lang::En { "en" } else { "nb" },
+        other_code = if lang == Lang::En { "nb" } else { "en" },
+        title = esc(title),
+        skip = t(lang, "Hopp til innholdet", "Skip to content"),
+        nav = t(lang, "Hovedmeny", "Main menu"),
+        map = t(lang, "Spekteret", "The spectrum"),
+        reg = t(lang, "Algoritmeregisteret", "Algorithm register"),
+        foot = t(
+            lang,
+            "Syntetiske data: alle personer er generert, med syntetiske fødselsnumre (måned + 80).",
+            "Synthetic data: every person is generated, with synthetic identity numbers (month + 80)."
+        ),
+    )
+}
+
+const STYLE: &str = "body{font-family:system-ui,sans-serif;margin:0;color:#111;line-height:1.45}\
+header,main,footer{max-width:72rem;margin:auto;padding:.5rem 1rem}\
+a{color:#0b4f8a}a:focus{outline:3px solid #f5a623;outline-offset:2px}\
+.skip{position:absolute;left:-999px}.skip:focus{left:1rem;top:1rem;background:#fff;padding:.5rem}\
+.cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(20rem,1fr));gap:1rem}\
+article{border:1px solid #888;border-radius:6px;padding:.75rem}\
+article h3{margin-top:0}.kind{font-size:.9rem;color:#333}.unverified{color:#8a1c1c}\
+.missing{color:#8a1c1c}dl{margin:.25rem 0}dt{font-weight:bold}dd{margin:0 0 .4rem 0}";
+
+fn kind_label(lang: Lang, kind: Kind) -> &'static str {
+    match kind {
+        Kind::Rules => t(lang, "regler", "rules"),
+        Kind::RulesMoreData => t(lang, "regler og mer data", "rules and more data"),
+        Kind::Optimisation => t(lang, "optimering", "optimisation"),
+        Kind::Prediction => t(lang, "prediksjon", "prediction"),
+        Kind::Behavioural => t(lang, "atferd", "behavioural"),
+    }
+}
+
+fn automation_label(lang: Lang, a: Automation) -> &'static str {
+    match a {
+        Automation::FullyAutomated => t(lang, "helautomatisert vedtak", "fully automated decision"),
+        Automation::DecisionSupport => t(
+            lang,
+            "beslutningsstøtte (et menneske avgjør)",
+            "decision support (a person decides)",
+        ),
+        Automation::HumanDecides => t(lang, "et menneske avgjør", "a person decides"),
+    }
+}
+
+fn ai_act_label(lang: Lang, c: AiActClass) -> &'static str {
+    match c {
+        AiActClass::NotAiSystem => t(lang, "ikke et KI-system", "not an AI system"),
+        AiActClass::MinimalRisk => t(lang, "minimal risiko", "minimal risk"),
+        AiActClass::LimitedRisk => t(lang, "begrenset risiko", "limited risk"),
+        AiActClass::HighRisk => t(lang, "høy risiko", "high risk"),
+    }
+}
+
+fn colour(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Rules | Kind::RulesMoreData => "#1b6ca8",
+        Kind::Optimisation => "#2e7d32",
+        Kind::Prediction => "#b3261e",
+        Kind::Behavioural => "#6a1b9a",
+    }
+}
+
+/// The spectrum as an SVG axis with one marker per service, each a link to its card.
+fn spectrum_svg(lang: Lang, services: &[&Manifest]) -> String {
+    let (w, h) = (900.0, 150.0);
+    let x = |place: u8| 60.0 + (f64::from(place) - 1.0) * (w - 120.0) / 6.0;
+    let mut s = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {h}\" width=\"100%\" role=\"img\" aria-labelledby=\"sp-t sp-d\" font-family=\"sans-serif\" font-size=\"13\">\n\
+         <title id=\"sp-t\">{}</title>\n<desc id=\"sp-d\">{}</desc>\n\
+         <line x1=\"40\" y1=\"70\" x2=\"{}\" y2=\"70\" stroke=\"#333\" stroke-width=\"2\"/>\n\
+         <text x=\"40\" y=\"110\">{}</text><text x=\"{}\" y=\"110\" text-anchor=\"end\">{}</text>\n",
+        t(lang, "Spekteret av datadrevne offentlige tjenester", "The data-driven public services spectrum"),
+        t(
+            lang,
+            "Tjenestene S1–S7 fra regelstyrt automatisering til venstre til prediksjon og atferdspåvirkning til høyre.",
+            "The services S1–S7 from rule-based automation on the left to prediction and behavioural intervention on the right."
+        ),
+        w - 40.0,
+        t(lang, "← regelstyrt", "← rule-based"),
+        w - 40.0,
+        t(lang, "prediksjon og atferd →", "prediction and behaviour →"),
+    );
+    for m in services {
+        let Some(place) = m.spectrum else { continue };
+        let cx = x(place);
+        let name = match lang {
+            Lang::Nb => &m.name_nb,
+            Lang::En => &m.name_en,
+        };
+        let _ = writeln!(
+            s,
+            "<a href=\"#{id}\"><circle cx=\"{cx:.0}\" cy=\"70\" r=\"18\" fill=\"{}\"><title>{id}: {}</title></circle>\
+             <text x=\"{cx:.0}\" y=\"75\" text-anchor=\"middle\" fill=\"#fff\" font-weight=\"bold\">{id}</text></a>\
+             <text x=\"{cx:.0}\" y=\"35\" text-anchor=\"middle\">{}</text>",
+            colour(m.kind),
+            esc(name),
+            kind_label(lang, m.kind),
+            id = esc(&m.id),
+        );
+    }
+    s.push_str("</svg>\n");
+    s
+}
+
+fn figure_line(lang: Lang, f: &governance::Figure) -> String {
+    let label = match lang {
+        Lang::Nb => &f.label_nb,
+        Lang::En => &f.label_en,
+    };
+    let v = if f.value.fract() == 0.0 || f.value.abs() >= 100.0 {
+        format!("{:.0}", f.value)
+    } else if f.value.abs() >= 1.0 {
+        format!("{:.2}", f.value)
+    } else {
+        format!("{:.3}", f.value)
+    };
+    let ci = f
+        .ci95
+        .map(|(l, h)| format!(" (95 % CI {l:.3}–{h:.3})"))
+        .unwrap_or_default();
+    format!("{}: {v} {}{ci}", label, f.unit)
+}
+
+async fn spectrum(State(app): State<AppState>, Query(q): Query<LangQuery>) -> Response {
+    let lang = q.lang();
+    let measured = match measurements(&app) {
+        Ok(m) => m,
+        Err(r) => return *r,
+    };
+    let manifests = app.access().manifests();
+    let mut services: Vec<&Manifest> = manifests.iter().filter(|m| m.spectrum.is_some()).collect();
+    services.sort_by_key(|m| m.spectrum);
+    let mut body = format!(
+        "<h1>{}</h1>\n<p>{}</p>\n{}",
+        t(lang, "Mulighetsrommet", "The room of possibilities"),
+        t(
+            lang,
+            "De samme nasjonale registrene driver tjenester fra enkel regelstyrt automatisering til prediksjon og atferdspåvirkning. Hver tjeneste viser hva den bruker av data, på hvilket rettsgrunnlag, hvor mye den avgjør selv, og hva den siste kjøringen målte.",
+            "The same national registers power services from plain rule-based automation to prediction and behavioural nudges. Each service shows the data it uses, its legal basis, how much it decides on its own, and what its latest run measured."
+        ),
+        spectrum_svg(lang, &services)
+    );
+    let _ = writeln!(
+        body,
+        "<h2>{}</h2>\n<div class=\"cards\">",
+        t(lang, "Tjenestene", "The services")
+    );
+    let how = oversight::register::how_to_measure();
+    for m in &services {
+        let name = match lang {
+            Lang::Nb => &m.name_nb,
+            Lang::En => &m.name_en,
+        };
+        let purpose = match lang {
+            Lang::Nb => &m.purpose.description_nb,
+            Lang::En => &m.purpose.description_en,
+        };
+        let _ = writeln!(
+            body,
+            "<article id=\"{id}\" aria-labelledby=\"h-{id}\">\n<h3 id=\"h-{id}\">{id} {}</h3>\n<p class=\"kind\">{} · {}</p>\n<p>{}</p>\n<dl>",
+            esc(name),
+            kind_label(lang, m.kind),
+            automation_label(lang, m.automation),
+            esc(purpose),
+            id = esc(&m.id)
+        );
+        let _ = writeln!(
+            body,
+            "<dt>{}</dt><dd>{}</dd>",
+            t(lang, "Dataelementer", "Data elements"),
+            esc(&m.elements.join(", "))
+        );
+        let bases: Vec<String> = m
+            .legal_basis
+            .iter()
+            .map(|b| {
+                format!(
+                    "<a href=\"{}\">{}</a>{}",
+                    esc(&b.url),
+                    esc(&b.title),
+                    if b.status == Status::Unverified {
+                        format!(
+                            " <span class=\"unverified\">({})</span>",
+                            t(lang, "ikke verifisert", "unverified")
+                        )
+                    } else {
+                        String::new()
+                    }
+                )
+            })
+            .collect();
+        let _ = writeln!(
+            body,
+            "<dt>{}</dt><dd>{}</dd>\n<dt>{}</dt><dd>{}</dd>",
+            t(lang, "Rettsgrunnlag", "Legal basis"),
+            bases.join("; "),
+            t(lang, "KI-forordningen", "EU AI Act"),
+            ai_act_label(lang, m.ai_act)
+        );
+        let mine: Vec<&Measurement> = measured
+            .iter()
+            .filter(|(k, _)| *k == &m.id || k.starts_with(&format!("{}-", m.id)))
+            .map(|(_, v)| v)
+            .collect();
+        let people = mine.iter().filter_map(|v| v.people_affected).max();
+        if let Some(n) = people {
+            let _ = writeln!(
+                body,
+                "<dt>{}</dt><dd>{n}</dd>",
+                t(
+                    lang,
+                    "Personer berørt i siste kjøring",
+                    "People affected in the latest run"
+                )
+            );
+        }
+        let _ = writeln!(
+            body,
+            "<dt>{}</dt><dd>",
+            t(lang, "Siste målinger", "Latest figures")
+        );
+        if mine.is_empty() {
+            let cmds = how.get(&m.id).map(|c| c.join("; ")).unwrap_or_default();
+            let _ = write!(
+                body,
+                "<span class=\"missing\">{} <code>{}</code></span>",
+                t(lang, "Ikke målt ennå; kjør", "Not measured yet; run"),
+                esc(&cmds)
+            );
+        } else {
+            body.push_str("<ul>");
+            for v in &mine {
+                for f in v.figures.iter().take(3) {
+                    let _ = write!(body, "<li>{}</li>", esc(&figure_line(lang, f)));
+                }
+            }
+            let latest = mine.iter().map(|v| v.measured_at).max();
+            body.push_str("</ul>");
+            if let Some(at) = latest {
+                let _ = write!(
+                    body,
+                    "<small>{} {}</small>",
+                    t(lang, "målt", "measured"),
+                    at.format("%Y-%m-%d %H:%M UTC")
+                );
+            }
+        }
+        let q = if lang == Lang::En { "?lang=en" } else { "" };
+        let _ = writeln!(
+            body,
+            "</dd>\n</dl>\n<p><a href=\"/register{q}#{id}\">{}</a></p>\n</article>",
+            t(
+                lang,
+                "Oppføringen i algoritmeregisteret",
+                "Its algorithm-register entry"
+            ),
+            id = esc(&m.id)
+        );
+    }
+    body.push_str("</div>\n");
+    Html(page(lang, t(lang, "Spekteret", "The spectrum"), "/", &body)).into_response()
+}
+
+async fn register(State(app): State<AppState>, Query(q): Query<LangQuery>) -> Response {
+    let lang = q.lang();
+    let measured = match measurements(&app) {
+        Ok(m) => m,
+        Err(r) => return *r,
+    };
+    let how = oversight::register::how_to_measure();
+    let current = Some(app.access().data_version().to_string());
+    let register = oversight::register::build(&oversight::register::Sources {
+        manifests: app.access().manifests(),
+        measurements: &measured,
+        how_to_measure: &how,
+        current_data_version: current.as_deref(),
+        source_code:
+            "Mulighetsrom repository: crates/ (code) and governance/manifests/ (declarations)",
+        generated_at: chrono::Utc::now(),
+    });
+    let full = oversight::register::to_html(&register);
+    // The register renders a whole document; the page frame takes its body.
+    let inner = full
+        .split_once("<body>\n")
+        .and_then(|(_, rest)| rest.rsplit_once("</body>"))
+        .map_or(full.as_str(), |(b, _)| b);
+    let style = full
+        .split_once("<style>")
+        .and_then(|(_, rest)| rest.split_once("</style>"))
+        .map_or("", |(s, _)| s);
+    let body = format!("<style>{style}</style>\n{inner}");
+    Html(page(
+        lang,
+        t(lang, "Algoritmeregisteret", "Algorithm register"),
+        "/register",
+        &body,
+    ))
+    .into_response()
+}
