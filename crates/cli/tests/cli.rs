@@ -1038,6 +1038,9 @@ fn risk_followup_stratifies_records_and_explains() {
     assert_eq!(insight.status.code(), Some(0), "{}", stderr(&insight));
     let json = std::fs::read_to_string(dir.path().join("i/innsyn.json")).unwrap();
     assert!(json.contains("Avgjort av: Dr. Kari Nordmann"), "{json}");
+    // In the HTML report the explanation is text she can read, not only a JSON record.
+    let html = std::fs::read_to_string(dir.path().join("i/innsyn.html")).unwrap();
+    assert!(html.contains("<p>Avgjort av: Dr. Kari Nordmann"), "{html}");
     // The algorithm register lists S1–S7, with S6's live figures and the commands for the rest.
     let reg = mulighetsrom(dir.path(), &["oversight", "register", "--out", "r"]);
     assert_eq!(reg.status.code(), Some(0), "{}", stderr(&reg));

@@ -351,9 +351,26 @@ pub fn to_html(report: &InsightReport, lang: Lang) -> String {
         ));
     } else {
         for d in &report.decisions {
+            // A service that writes its explanation as text per language (S6) is shown as
+            // text a person can read; the whole record stays available below it.
+            let code = if lang == Lang::Nb { "nb" } else { "en" };
+            let readable = d
+                .get("explanation")
+                .and_then(|e| e.get(code))
+                .and_then(|v| v.as_str())
+                .map(|text| {
+                    text.lines()
+                        .map(|l| format!("<p>{}</p>", esc(l)))
+                        .collect::<String>()
+                })
+                .unwrap_or_default();
             h.push_str(&format!(
-                "<details><summary>{}</summary><pre>{}</pre></details>\n",
+                "<h3>{}</h3>\n{readable}<details><summary>{}</summary><pre>{}</pre></details>\n",
                 esc(&decision_summary(d)),
+                t(
+                    "Hele vedtaket med grunnlag",
+                    "The whole decision with its inputs"
+                ),
                 esc(&serde_json::to_string_pretty(d).unwrap_or_default())
             ));
         }

@@ -579,22 +579,31 @@ async fn citizen_innsyn(
         _ => {}
     }
     request.scope = scope_of(Some(pid));
-    let delivery = match read(&app, &request).await {
-        Ok(d) => d,
-        Err(e) => return access_error(&e),
-    };
-    // The person's decisions, as the decision store holds them (the same as `mulighetsrom
-    // innsyn` shows).
-    let decisions = match store::DecisionStore::open(&app.data) {
-        Ok(ds) => match ds.decisions_about(&pid) {
-            Ok(list) => list
-                .iter()
-                .map(store::StoredDecision::to_insight_json)
-                .collect(),
-            Err(e) => return error(StatusCode::INTERNAL_SERVER_ERROR, "server_error", e),
-        },
-        Err(e) => return error(StatusCode::INTERNAL_SERVER_ERROR, "server_error", e),
-    };
+    match insight_report(&app, &request, pid).await {
+        Ok(report) => Json(report).into_response(),
+        Err(response) => *response,
+    }
+}
+
+/// The insight report of `pid` (GDPR art. 15): the read under INNSYN (`request`, logged like any
+/// other), the person's decisions from the decision store, and every access from the log with
+/// proofs — what `GET /citizen/innsyn` returns as JSON and Min side renders as HTML.
+async fn insight_report(
+    app: &App,
+    request: &ReadRequest,
+    pid: NationalId,
+) -> Result<governance::insight::InsightReport, Box<Response>> {
+    let delivery = read(app, request)
+        .await
+        .map_err(|e| Box::new(access_error(&e)))?;
+    let server_error =
+        |e: String| Box::new(error(StatusCode::INTERNAL_SERVER_ERROR, "server_error", e));
+    let decisions = store::DecisionStore::open(&app.data)
+        .and_then(|ds| ds.decisions_about(&pid))
+        .map_err(|e| server_error(e.to_string()))?
+        .iter()
+        .map(store::StoredDecision::to_insight_json)
+        .collect();
     let (tx, rx) = tokio::sync::oneshot::channel();
     app.access.with_log_then(move |log| {
         let _ = tx.send(governance::insight::report(
@@ -605,13 +614,13 @@ async fn citizen_innsyn(
         ));
     });
     match rx.await {
-        Ok(Ok(v)) => Json(v).into_response(),
-        Ok(Err(e)) => error(StatusCode::INTERNAL_SERVER_ERROR, "server_error", e),
-        Err(_) => error(
+        Ok(Ok(report)) => Ok(report),
+        Ok(Err(e)) => Err(server_error(e.to_string())),
+        Err(_) => Err(Box::new(error(
             StatusCode::SERVICE_UNAVAILABLE,
             "log_unavailable",
             "the audit-log writer stopped",
-        ),
+        ))),
     }
 }
 

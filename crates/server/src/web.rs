@@ -5,6 +5,9 @@
 //!   with its data elements, legal basis, automation level, AI Act class, latest figures, the
 //!   number of people affected and a link to its algorithm-register entry.
 //! * `GET /register`: the algorithm register (`oversight::register`).
+//! * `GET /min-side`: the citizen's own page after a local test login standing in for ID-porten
+//!   (`POST /min-side/login`, clearly marked): their data in every register, the decisions about
+//!   them with reasons, and every access to their data with its proof — never anyone else's.
 //!
 //! Both are generated on every request from the manifests and the recorded measurements
 //! (`DATA/measurements/`), never written by hand, and take `?lang=en` for English (bokmål by
@@ -27,6 +30,9 @@ pub fn router(app: AppState) -> Router {
     Router::new()
         .route("/", get(spectrum))
         .route("/register", get(register))
+        .route("/min-side", get(min_side))
+        .route("/min-side/login", axum::routing::post(min_side_login))
+        .route("/min-side/logout", axum::routing::post(min_side_logout))
         .with_state(app)
 }
 
@@ -92,7 +98,7 @@ fn page(lang: Lang, title: &str, path: &str, body: &str) -> String {
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
          <title>{title} — Mulighetsrom</title>\n<style>{STYLE}</style>\n</head>\n<body>\n\
          <a class=\"skip\" href=\"#main\">{skip}</a>\n\
-         <header><nav aria-label=\"{nav}\"><a href=\"/{q}\">{map}</a> · <a href=\"/register{q}\">{reg}</a> · \
+         <header><nav aria-label=\"{nav}\"><a href=\"/{q}\">{map}</a> · <a href=\"/register{q}\">{reg}</a> · <a href=\"/min-side{q}\">{mine}</a> · \
          <a href=\"/openapi.json\">API (OpenAPI 3.1)</a> · <a href=\"{other}\" lang=\"{other_code}\">{other_label}</a></nav></header>\n\
          <main id=\"main\">\n{body}</main>\n\
          <footer><p>{foot}</p></footer>\n</body>\n</html>\n",
@@ -103,6 +109,7 @@ fn page(lang: Lang, title: &str, path: &str, body: &str) -> String {
         nav = t(lang, "Hovedmeny", "Main menu"),
         map = t(lang, "Spekteret", "The spectrum"),
         reg = t(lang, "Algoritmeregisteret", "Algorithm register"),
+        mine = t(lang, "Min side", "My page"),
         foot = t(
             lang,
             "Syntetiske data: alle personer er generert, med syntetiske fødselsnumre (måned + 80).",
@@ -361,6 +368,185 @@ async fn spectrum(State(app): State<AppState>, Query(q): Query<LangQuery>) -> Re
     Html(page(lang, t(lang, "Spekteret", "The spectrum"), "/", &body)).into_response()
 }
 
+/// The cookie that carries the citizen token of the local test login.
+const CITIZEN_COOKIE: &str = "mulighetsrom_citizen";
+
+/// The citizen token in the request's cookie, if any.
+fn citizen_cookie(headers: &axum::http::HeaderMap) -> Option<String> {
+    headers
+        .get_all(axum::http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == CITIZEN_COOKIE)
+        .map(|(_, v)| v.to_string())
+}
+
+/// The body of a whole rendered document, with its style kept (to embed it in the page frame).
+fn embed(full: &str) -> String {
+    let inner = full
+        .split_once("<body>\n")
+        .and_then(|(_, rest)| rest.rsplit_once("</body>"))
+        .map_or(full, |(b, _)| b);
+    let style = full
+        .split_once("<style>")
+        .and_then(|(_, rest)| rest.split_once("</style>"))
+        .map_or("", |(s, _)| s);
+    format!("<style>{style}</style>\n{inner}")
+}
+
+fn login_form(lang: Lang, problem: Option<&str>) -> String {
+    format!(
+        "<h1>{}</h1>\n<p class=\"unverified\"><strong>{}</strong></p>\n{}\
+         <form method=\"post\" action=\"/min-side/login{}\">\n<label for=\"pid\">{}</label><br>\n\
+         <input id=\"pid\" name=\"pid\" inputmode=\"numeric\" autocomplete=\"off\" required pattern=\"[0-9]{{11}}\" size=\"14\">\n\
+         <button type=\"submit\">{}</button>\n</form>\n",
+        t(lang, "Min side", "My page"),
+        t(
+            lang,
+            "LOKAL TESTINNLOGGING i stedet for ID-porten: den autentiserer ingen. Bruk bare syntetiske data.",
+            "LOCAL TEST LOGIN standing in for ID-porten: it authenticates nobody. Synthetic data only."
+        ),
+        problem
+            .map(|p| format!("<p role=\"alert\" class=\"missing\">{}</p>\n", esc(p)))
+            .unwrap_or_default(),
+        if lang == Lang::En { "?lang=en" } else { "" },
+        t(lang, "Fødselsnummer (11 sifre)", "National identity number (11 digits)"),
+        t(lang, "Logg inn", "Log in"),
+    )
+}
+
+async fn min_side(
+    State(app): State<AppState>,
+    Query(q): Query<LangQuery>,
+    headers: axum::http::HeaderMap,
+) -> Response {
+    let lang = q.lang();
+    let title = t(lang, "Min side", "My page");
+    let Some(token) = citizen_cookie(&headers) else {
+        return Html(page(lang, title, "/min-side", &login_form(lang, None))).into_response();
+    };
+    let pid =
+        match crate::tokens::verify_citizen(&app.keys, &token, &app.issuer, app.access().now())
+            .map_err(|e| e.to_string())
+            .and_then(|c| identity::NationalId::parse(&c.pid).map_err(|e| e.to_string()))
+        {
+            Ok(pid) => pid,
+            Err(e) => {
+                let problem = format!(
+                    "{} ({e})",
+                    t(
+                        lang,
+                        "Innloggingen er ikke gyldig lenger",
+                        "The login is no longer valid"
+                    )
+                );
+                return Html(page(
+                    lang,
+                    title,
+                    "/min-side",
+                    &login_form(lang, Some(&problem)),
+                ))
+                .into_response();
+            }
+        };
+    let Some(manifest) = app
+        .access()
+        .manifests()
+        .get(governance::insight::INSIGHT_SERVICE)
+    else {
+        return (StatusCode::INTERNAL_SERVER_ERROR, "no INNSYN manifest").into_response();
+    };
+    // Only the logged-in person: the scope is the token's pid, never a parameter.
+    let request = governance::ReadRequest::everything_declared(
+        manifest,
+        governance::Scope::Subjects(vec![pid]),
+        "web",
+    );
+    let report = match crate::insight_report(&app, &request, pid).await {
+        Ok(r) => r,
+        Err(response) => return *response,
+    };
+    let html = governance::insight::to_html(
+        &report,
+        if lang == Lang::En {
+            governance::insight::Lang::En
+        } else {
+            governance::insight::Lang::Nb
+        },
+    );
+    let body = format!(
+        "<form method=\"post\" action=\"/min-side/logout\"><button type=\"submit\">{}</button></form>\n{}",
+        t(lang, "Logg ut", "Log out"),
+        embed(&html)
+    );
+    Html(page(lang, title, "/min-side", &body)).into_response()
+}
+
+#[derive(Deserialize)]
+struct LoginForm {
+    pid: String,
+}
+
+async fn min_side_login(
+    State(app): State<AppState>,
+    Query(q): Query<LangQuery>,
+    axum::Form(form): axum::Form<LoginForm>,
+) -> Response {
+    let lang = q.lang();
+    let pid = match identity::NationalId::parse(form.pid.trim()) {
+        Ok(p) => p,
+        Err(e) => {
+            return (
+                StatusCode::BAD_REQUEST,
+                Html(page(
+                    lang,
+                    t(lang, "Min side", "My page"),
+                    "/min-side",
+                    &login_form(lang, Some(&e.to_string())),
+                )),
+            )
+                .into_response()
+        }
+    };
+    let token =
+        crate::tokens::issue_citizen(&app.keys, &app.issuer, &pid.expose(), app.access().now());
+    let target = if lang == Lang::En {
+        "/min-side?lang=en"
+    } else {
+        "/min-side"
+    };
+    (
+        StatusCode::SEE_OTHER,
+        [
+            (
+                axum::http::header::SET_COOKIE,
+                format!(
+                    "{CITIZEN_COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={}",
+                    crate::tokens::CITIZEN_TOKEN_LIFETIME
+                ),
+            ),
+            (axum::http::header::LOCATION, target.to_string()),
+        ],
+    )
+        .into_response()
+}
+
+async fn min_side_logout() -> Response {
+    (
+        StatusCode::SEE_OTHER,
+        [
+            (
+                axum::http::header::SET_COOKIE,
+                format!("{CITIZEN_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0"),
+            ),
+            (axum::http::header::LOCATION, "/min-side".to_string()),
+        ],
+    )
+        .into_response()
+}
+
 async fn register(State(app): State<AppState>, Query(q): Query<LangQuery>) -> Response {
     let lang = q.lang();
     let measured = match measurements(&app) {
@@ -378,17 +564,7 @@ async fn register(State(app): State<AppState>, Query(q): Query<LangQuery>) -> Re
             "Mulighetsrom repository: crates/ (code) and governance/manifests/ (declarations)",
         generated_at: chrono::Utc::now(),
     });
-    let full = oversight::register::to_html(&register);
-    // The register renders a whole document; the page frame takes its body.
-    let inner = full
-        .split_once("<body>\n")
-        .and_then(|(_, rest)| rest.rsplit_once("</body>"))
-        .map_or(full.as_str(), |(b, _)| b);
-    let style = full
-        .split_once("<style>")
-        .and_then(|(_, rest)| rest.split_once("</style>"))
-        .map_or("", |(s, _)| s);
-    let body = format!("<style>{style}</style>\n{inner}");
+    let body = embed(&oversight::register::to_html(&register));
     Html(page(
         lang,
         t(lang, "Algoritmeregisteret", "Algorithm register"),

@@ -88,3 +88,89 @@ async fn the_spectrum_map_shows_every_service_with_its_latest_figures() {
     assert!(reg.contains("FRIA (AI Act art. 27)"));
     assert!(reg.contains("id=\"S7\""));
 }
+
+async fn send(
+    router: &axum::Router,
+    req: Request<Body>,
+) -> (StatusCode, axum::http::HeaderMap, String) {
+    let res = router.clone().oneshot(req).await.unwrap();
+    let (status, headers) = (res.status(), res.headers().clone());
+    let bytes = res.into_body().collect().await.unwrap().to_bytes();
+    (status, headers, String::from_utf8(bytes.to_vec()).unwrap())
+}
+
+/// Min side: the local test login (marked as such) sets a cookie; the page then shows the
+/// person's own data, decisions and accesses, and nobody else's; a forged cookie gets the login
+/// form back, and the visit itself is logged as an INNSYN access.
+#[tokio::test]
+async fn min_side_shows_only_the_logged_in_citizens_own_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let registers = synth::generate(
+        &Municipalities::embedded_2026(),
+        &synth::Area::Municipality("4611".parse().unwrap()),
+        &synth::GenerateOptions { seed: 7 },
+        &|_, _| {},
+    )
+    .unwrap();
+    let me = registers.persons[0].id;
+    let other = registers.persons[1].id;
+    let mut store = SqliteStore::open(dir.path()).unwrap();
+    store
+        .replace_all(&registers, &Default::default(), &|_, _| {})
+        .unwrap();
+    let config = Config {
+        data: dir.path().to_owned(),
+        issuer: "http://127.0.0.1/".into(),
+        clients: None,
+    };
+    let app = Arc::new(App::open(&config, Manifests::builtin()).unwrap());
+    let router = server::router(app);
+
+    let (status, form) = page(&router, "/min-side").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(form.contains("LOKAL TESTINNLOGGING"), "{form}");
+    assert!(form.contains("<label for=\"pid\">"));
+
+    let bad = Request::post("/min-side/login")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(Body::from("pid=12345678901"))
+        .unwrap();
+    let (status, _, body) = send(&router, bad).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(body.contains("role=\"alert\""), "{body}");
+
+    let login = Request::post("/min-side/login")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(Body::from(format!("pid={}", me.expose())))
+        .unwrap();
+    let (status, headers, _) = send(&router, login).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let cookie = headers["set-cookie"].to_str().unwrap().to_owned();
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"));
+    let cookie = cookie.split(';').next().unwrap().to_owned();
+
+    let mine = Request::get("/min-side")
+        .header("cookie", &cookie)
+        .body(Body::empty())
+        .unwrap();
+    let (status, _, body) = send(&router, mine).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains(&me.expose()), "my own number is shown");
+    assert!(!body.contains(&other.expose()), "nobody else's");
+    assert!(
+        body.contains("INNSYN"),
+        "the visit itself appears as an access: {body}"
+    );
+
+    let forged = Request::get("/min-side")
+        .header("cookie", format!("{cookie}x"))
+        .body(Body::empty())
+        .unwrap();
+    let (status, _, body) = send(&router, forged).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        body.contains("role=\"alert\"") && body.contains("<form"),
+        "{body}"
+    );
+    assert!(!body.contains(&me.expose()));
+}
