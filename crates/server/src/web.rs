@@ -5,6 +5,9 @@
 //!   with its data elements, legal basis, automation level, AI Act class, latest figures, the
 //!   number of people affected and a link to its algorithm-register entry.
 //! * `GET /register`: the algorithm register (`oversight::register`).
+//! * `GET /tilsyn`: the auditor's page — the latest signed checkpoint and its key, the refused
+//!   reads, and `POST /tilsyn/verifiser`, which recomputes the whole log (on its own connection,
+//!   so the API's writer is not held up).
 //! * `GET /min-side`: the citizen's own page after a local test login standing in for ID-porten
 //!   (`POST /min-side/login`, clearly marked): their data in every register, the decisions about
 //!   them with reasons, and every access to their data with its proof — never anyone else's.
@@ -30,6 +33,8 @@ pub fn router(app: AppState) -> Router {
     Router::new()
         .route("/", get(spectrum))
         .route("/register", get(register))
+        .route("/tilsyn", get(auditor))
+        .route("/tilsyn/verifiser", axum::routing::post(auditor_verify))
         .route("/min-side", get(min_side))
         .route("/min-side/login", axum::routing::post(min_side_login))
         .route("/min-side/logout", axum::routing::post(min_side_logout))
@@ -98,7 +103,7 @@ fn page(lang: Lang, title: &str, path: &str, body: &str) -> String {
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
          <title>{title} — Mulighetsrom</title>\n<style>{STYLE}</style>\n</head>\n<body>\n\
          <a class=\"skip\" href=\"#main\">{skip}</a>\n\
-         <header><nav aria-label=\"{nav}\"><a href=\"/{q}\">{map}</a> · <a href=\"/register{q}\">{reg}</a> · <a href=\"/min-side{q}\">{mine}</a> · \
+         <header><nav aria-label=\"{nav}\"><a href=\"/{q}\">{map}</a> · <a href=\"/register{q}\">{reg}</a> · <a href=\"/min-side{q}\">{mine}</a> · <a href=\"/tilsyn{q}\">{audit}</a> · \
          <a href=\"/openapi.json\">API (OpenAPI 3.1)</a> · <a href=\"{other}\" lang=\"{other_code}\">{other_label}</a></nav></header>\n\
          <main id=\"main\">\n{body}</main>\n\
          <footer><p>{foot}</p></footer>\n</body>\n</html>\n",
@@ -110,6 +115,7 @@ fn page(lang: Lang, title: &str, path: &str, body: &str) -> String {
         map = t(lang, "Spekteret", "The spectrum"),
         reg = t(lang, "Algoritmeregisteret", "Algorithm register"),
         mine = t(lang, "Min side", "My page"),
+        audit = t(lang, "Tilsyn", "Oversight"),
         foot = t(
             lang,
             "Syntetiske data: alle personer er generert, med syntetiske fødselsnumre (måned + 80).",
@@ -125,7 +131,9 @@ a{color:#0b4f8a}a:focus{outline:3px solid #f5a623;outline-offset:2px}\
 .cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(20rem,1fr));gap:1rem}\
 article{border:1px solid #888;border-radius:6px;padding:.75rem}\
 article h3{margin-top:0}.kind{font-size:.9rem;color:#333}.unverified{color:#8a1c1c}\
-.missing{color:#8a1c1c}dl{margin:.25rem 0}dt{font-weight:bold}dd{margin:0 0 .4rem 0}";
+.missing{color:#8a1c1c}.ok{color:#1b5e20}dl{margin:.25rem 0}dt{font-weight:bold}dd{margin:0 0 .4rem 0}\
+table{border-collapse:collapse}th,td{border:1px solid #888;padding:.3rem;text-align:left;vertical-align:top}\
+th{background:#e8eef5}pre{background:#f4f4f4;padding:.5rem;overflow-x:auto}";
 
 fn kind_label(lang: Lang, kind: Kind) -> &'static str {
     match kind {
@@ -572,4 +580,177 @@ async fn register(State(app): State<AppState>, Query(q): Query<LangQuery>) -> Re
         &body,
     ))
     .into_response()
+}
+
+/// What the auditor's page shows from the log.
+struct LogView {
+    size: u64,
+    checkpoint: Option<String>,
+    verifier_key: String,
+    denied: Vec<governance::audit::StoredEntry>,
+    verified: Option<governance::audit::VerifyReport>,
+}
+
+/// Reads the log on its own connection (a blocking task), optionally verifying all of it.
+async fn log_view(app: &AppState, verify: bool) -> Result<LogView, String> {
+    let data = app.data.clone();
+    tokio::task::spawn_blocking(move || -> Result<LogView, String> {
+        let log = governance::access::open_audit_log(&data).map_err(|e| e.to_string())?;
+        let verified = if verify {
+            let key = log.verifying_key();
+            Some(
+                governance::audit::verify(&log, log.origin(), &key, |_| {})
+                    .map_err(|e| e.to_string())?,
+            )
+        } else {
+            None
+        };
+        Ok(LogView {
+            size: log.size(),
+            checkpoint: log.latest_checkpoint().map_err(|e| e.to_string())?,
+            verifier_key: governance::audit::checkpoint::verifier_key(
+                log.origin(),
+                &log.verifying_key(),
+            ),
+            denied: log
+                .events(governance::audit::Outcome::Denied, 50)
+                .map_err(|e| e.to_string())?,
+            verified,
+        })
+    })
+    .await
+    .map_err(|e| e.to_string())?
+}
+
+fn auditor_page(lang: Lang, view: &LogView) -> String {
+    let q = if lang == Lang::En { "?lang=en" } else { "" };
+    let mut b = format!(
+        "<h1>{}</h1>\n<p>{}</p>\n<h2>{}</h2>\n<p>{} {}</p>\n<pre>{}</pre>\n<p>{} <code>{}</code></p>\n",
+        t(lang, "Tilsyn", "Oversight"),
+        t(
+            lang,
+            "Alle lesinger av registerdata, tillatte og avviste, står i en manipulasjonssikker logg (RFC 9162 Merkle-tre) med signerte kontrollpunkter. Her kan du se det siste kontrollpunktet, de avviste forsøkene, og regne hele loggen på nytt.",
+            "Every read of register data, allowed or refused, is in a tamper-evident log (an RFC 9162 Merkle tree) with signed checkpoints. Here you see the latest checkpoint and the refused attempts, and can recompute the whole log."
+        ),
+        t(lang, "Siste signerte kontrollpunkt", "Latest signed checkpoint"),
+        t(lang, "Oppføringer i loggen:", "Entries in the log:"),
+        view.size,
+        esc(view.checkpoint.as_deref().unwrap_or("—")),
+        t(lang, "Offentlig nøkkel:", "Public key:"),
+        esc(&view.verifier_key),
+    );
+    let _ = write!(
+        b,
+        "<form method=\"post\" action=\"/tilsyn/verifiser{q}\"><button type=\"submit\">{}</button></form>\n",
+        t(lang, "Verifiser hele loggen", "Verify the whole log")
+    );
+    if let Some(r) = &view.verified {
+        let _ = write!(
+            b,
+            "<section aria-live=\"polite\"><h2>{}</h2>\n<p><strong class=\"{}\">{}</strong></p>\n<dl><dt>{}</dt><dd>{}</dd><dt>{}</dt><dd>{}</dd><dt>{}</dt><dd><code>{}</code></dd></dl>\n",
+            t(lang, "Resultat av verifiseringen", "Result of the verification"),
+            if r.ok() { "ok" } else { "missing" },
+            if r.ok() {
+                t(
+                    lang,
+                    "OK: hver oppføring, trehash, kontrollpunkt og indeks stemmer",
+                    "OK: every entry, tree hash, checkpoint and index entry matches"
+                )
+            } else {
+                t(lang, "FEIL: loggen stemmer ikke", "FAILED: the log does not verify")
+            },
+            t(lang, "Oppføringer regnet om", "Entries recomputed"),
+            r.entries,
+            t(lang, "Kontrollpunkter sjekket", "Checkpoints checked"),
+            r.checkpoints,
+            t(lang, "Rot (regnet om)", "Root (recomputed)"),
+            esc(&r.root)
+        );
+        if !r.problems.is_empty() {
+            b.push_str("<ul>");
+            for p in &r.problems {
+                let _ = write!(b, "<li>{}</li>", esc(p));
+            }
+            b.push_str("</ul>");
+        }
+        b.push_str("</section>\n");
+    }
+    let _ = write!(
+        b,
+        "<h2>{}</h2>\n",
+        t(
+            lang,
+            "Avviste forsøk (de siste 50)",
+            "Refused attempts (latest 50)"
+        )
+    );
+    if view.denied.is_empty() {
+        let _ = write!(b, "<p>{}</p>\n", t(lang, "Ingen.", "None."));
+    } else {
+        let _ = write!(
+            b,
+            "<table><thead><tr><th scope=\"col\">#</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>\n",
+            t(lang, "Tid", "Time"),
+            t(lang, "Tjeneste", "Service"),
+            t(lang, "Kanal", "Channel"),
+            t(lang, "Dataelementer", "Data elements"),
+            t(lang, "Grunn", "Reason"),
+        );
+        for e in &view.denied {
+            if let governance::audit::EntryBody::Access(a) = &e.entry.body {
+                let _ = writeln!(
+                    b,
+                    "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                    e.index,
+                    esc(&e.entry.time),
+                    esc(&a.service),
+                    esc(&a.channel),
+                    esc(&a.elements.join(", ")),
+                    esc(a.reason.as_deref().unwrap_or(""))
+                );
+            }
+        }
+        b.push_str("</tbody></table>\n");
+    }
+    let _ = write!(
+        b,
+        "<h2>{}</h2>\n<p><a href=\"/register{q}\">{}</a></p>\n",
+        t(lang, "Algoritmeregisteret", "The algorithm register"),
+        t(
+            lang,
+            "Alle tjenestene med rettsgrunnlag, målinger, konsekvensvurdering og modellkort",
+            "Every service with legal basis, figures, impact assessment and model card"
+        )
+    );
+    b
+}
+
+async fn auditor(State(app): State<AppState>, Query(q): Query<LangQuery>) -> Response {
+    auditor_response(app, q.lang(), false).await
+}
+
+async fn auditor_verify(State(app): State<AppState>, Query(q): Query<LangQuery>) -> Response {
+    auditor_response(app, q.lang(), true).await
+}
+
+async fn auditor_response(app: AppState, lang: Lang, verify: bool) -> Response {
+    match log_view(&app, verify).await {
+        Ok(view) => Html(page(
+            lang,
+            t(lang, "Tilsyn", "Oversight"),
+            "/tilsyn",
+            &auditor_page(lang, &view),
+        ))
+        .into_response(),
+        Err(e) => (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            Html(page(
+                lang,
+                t(lang, "Tilsyn", "Oversight"),
+                "/tilsyn",
+                &format!("<p role=\"alert\">{}</p>", esc(&e)),
+            )),
+        )
+            .into_response(),
+    }
 }

@@ -174,3 +174,55 @@ async fn min_side_shows_only_the_logged_in_citizens_own_report() {
     );
     assert!(!body.contains(&me.expose()));
 }
+
+/// The auditor's page: the signed checkpoint, the refused attempts, and a verification of the
+/// whole log that runs beside the API.
+#[tokio::test]
+async fn the_auditor_sees_checkpoints_refusals_and_verifies_the_log() {
+    let dir = tempfile::tempdir().unwrap();
+    let registers = synth::generate(
+        &Municipalities::embedded_2026(),
+        &synth::Area::Municipality("4611".parse().unwrap()),
+        &synth::GenerateOptions { seed: 7 },
+        &|_, _| {},
+    )
+    .unwrap();
+    let someone = registers.persons[3].id;
+    let mut store = SqliteStore::open(dir.path()).unwrap();
+    store
+        .replace_all(&registers, &Default::default(), &|_, _| {})
+        .unwrap();
+    let config = Config {
+        data: dir.path().to_owned(),
+        issuer: "http://127.0.0.1/".into(),
+        clients: None,
+    };
+    let app = Arc::new(App::open(&config, Manifests::builtin()).unwrap());
+    let router = server::router(app);
+    // A look-up without a token: refused, and logged before the answer.
+    let uri = format!(
+        "/registers/folkeregisteret/personer/{}?part=person-basis",
+        someone.expose()
+    );
+    let (status, _) = page(&router, &uri).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+
+    let (status, body) = page(&router, "/tilsyn").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        body.contains("mulighetsrom.local/audit"),
+        "the checkpoint note: {body}"
+    );
+    assert!(body.contains("<td>api</td>"), "the refused look-up: {body}");
+    assert!(
+        !body.contains(&someone.expose()),
+        "the log holds pseudonyms only"
+    );
+
+    let verify = Request::post("/tilsyn/verifiser")
+        .body(Body::empty())
+        .unwrap();
+    let (status, _, body) = send(&router, verify).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("OK: hver oppføring"), "{body}");
+}

@@ -720,20 +720,21 @@ impl AuditLog {
         outcome: super::entry::Outcome,
         limit: usize,
     ) -> Result<Vec<StoredEntry>, LogError> {
-        let rows: Vec<(i64, Vec<u8>)> = self.db(self
-            .conn
-            .prepare_cached(
-                "SELECT idx, entry FROM entries WHERE event IS NOT NULL ORDER BY idx DESC",
-            )
-            .and_then(|mut s| s.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect()))?;
+        // Newest first, reading only as far back as needed: a large log has millions of events.
+        let mut stmt = self.db(self.conn.prepare_cached(
+            "SELECT idx, entry FROM entries WHERE event IS NOT NULL ORDER BY idx DESC",
+        ))?;
+        let mut rows = self.db(stmt.query([]))?;
         let mut out = Vec::new();
-        for (idx, bytes) in rows {
+        while out.len() < limit {
+            let Some(row) = self.db(rows.next())? else {
+                break;
+            };
+            let idx: i64 = self.db(row.get(0))?;
+            let bytes: Vec<u8> = self.db(row.get(1))?;
             let e = self.parse(idx as u64, bytes)?;
             if matches!(&e.entry.body, super::entry::EntryBody::Access(a) if a.outcome == outcome) {
                 out.push(e);
-                if out.len() == limit {
-                    break;
-                }
             }
         }
         Ok(out)
