@@ -639,9 +639,9 @@ fn auditor_page(lang: Lang, view: &LogView) -> String {
         t(lang, "Offentlig nøkkel:", "Public key:"),
         esc(&view.verifier_key),
     );
-    let _ = write!(
+    let _ = writeln!(
         b,
-        "<form method=\"post\" action=\"/tilsyn/verifiser{q}\"><button type=\"submit\">{}</button></form>\n",
+        "<form method=\"post\" action=\"/tilsyn/verifiser{q}\"><button type=\"submit\">{}</button></form>",
         t(lang, "Verifiser hele loggen", "Verify the whole log")
     );
     if let Some(r) = &view.verified {
@@ -675,9 +675,9 @@ fn auditor_page(lang: Lang, view: &LogView) -> String {
         }
         b.push_str("</section>\n");
     }
-    let _ = write!(
+    let _ = writeln!(
         b,
-        "<h2>{}</h2>\n",
+        "<h2>{}</h2>",
         t(
             lang,
             "Avviste forsøk (de siste 50)",
@@ -685,11 +685,11 @@ fn auditor_page(lang: Lang, view: &LogView) -> String {
         )
     );
     if view.denied.is_empty() {
-        let _ = write!(b, "<p>{}</p>\n", t(lang, "Ingen.", "None."));
+        let _ = writeln!(b, "<p>{}</p>", t(lang, "Ingen.", "None."));
     } else {
-        let _ = write!(
+        let _ = writeln!(
             b,
-            "<table><thead><tr><th scope=\"col\">#</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>\n",
+            "<table><thead><tr><th scope=\"col\">#</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
             t(lang, "Tid", "Time"),
             t(lang, "Tjeneste", "Service"),
             t(lang, "Kanal", "Channel"),
