@@ -421,11 +421,13 @@ pub fn to_html(report: &InsightReport, lang: Lang) -> String {
             ),
         };
         h.push_str(&format!(
-            "<tr><td>{}</td><td>{} ({})</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}<details><summary>{}</summary><code>{} #{} / {}</code></details></td></tr>\n",
+            "<tr><td>{}</td><td>{} ({})</td><td>{} <small>({} {})</small></td><td>{}</td><td>{}</td><td>{}</td><td>{}<details><summary>{}</summary><code>{} #{} / {}</code></details></td></tr>\n",
             esc(&a.time),
             esc(&a.controller_name),
             esc(&a.controller),
             esc(&a.service),
+            t("via", "via"),
+            esc(&a.channel),
             esc(&a.purpose),
             esc(&a.legal_basis),
             esc(&a.elements.join(", ")),

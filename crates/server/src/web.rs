@@ -8,6 +8,11 @@
 //! * `GET /tilsyn`: the auditor's page — the latest signed checkpoint and its key, the refused
 //!   reads, and `POST /tilsyn/verifiser`, which recomputes the whole log (on its own connection,
 //!   so the API's writer is not held up).
+//! * `GET /saksbehandler`: the caseworker's overview of the kindergarten-fee decisions (S1) by
+//!   municipality and month, cases for manual handling first; `GET /saksbehandler/sak/{id}` one
+//!   decision with its explanation tree, the law it cites and the data it used — opening a case
+//!   reads its persons' register data through the access layer under S1, so the visit is logged
+//!   and shows in each person's insight report.
 //! * `GET /min-side`: the citizen's own page after a local test login standing in for ID-porten
 //!   (`POST /min-side/login`, clearly marked): their data in every register, the decisions about
 //!   them with reasons, and every access to their data with its proof — never anyone else's.
@@ -33,6 +38,8 @@ pub fn router(app: AppState) -> Router {
     Router::new()
         .route("/", get(spectrum))
         .route("/register", get(register))
+        .route("/saksbehandler", get(caseworker))
+        .route("/saksbehandler/sak/{id}", get(case_page))
         .route("/tilsyn", get(auditor))
         .route("/tilsyn/verifiser", axum::routing::post(auditor_verify))
         .route("/min-side", get(min_side))
@@ -103,7 +110,7 @@ fn page(lang: Lang, title: &str, path: &str, body: &str) -> String {
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
          <title>{title} — Mulighetsrom</title>\n<style>{STYLE}</style>\n</head>\n<body>\n\
          <a class=\"skip\" href=\"#main\">{skip}</a>\n\
-         <header><nav aria-label=\"{nav}\"><a href=\"/{q}\">{map}</a> · <a href=\"/register{q}\">{reg}</a> · <a href=\"/min-side{q}\">{mine}</a> · <a href=\"/tilsyn{q}\">{audit}</a> · \
+         <header><nav aria-label=\"{nav}\"><a href=\"/{q}\">{map}</a> · <a href=\"/register{q}\">{reg}</a> · <a href=\"/saksbehandler{q}\">{case}</a> · <a href=\"/min-side{q}\">{mine}</a> · <a href=\"/tilsyn{q}\">{audit}</a> · \
          <a href=\"/openapi.json\">API (OpenAPI 3.1)</a> · <a href=\"{other}\" lang=\"{other_code}\">{other_label}</a></nav></header>\n\
          <main id=\"main\">\n{body}</main>\n\
          <footer><p>{foot}</p></footer>\n</body>\n</html>\n",
@@ -115,6 +122,7 @@ fn page(lang: Lang, title: &str, path: &str, body: &str) -> String {
         map = t(lang, "Spekteret", "The spectrum"),
         reg = t(lang, "Algoritmeregisteret", "Algorithm register"),
         mine = t(lang, "Min side", "My page"),
+        case = t(lang, "Saksbehandler", "Caseworker"),
         audit = t(lang, "Tilsyn", "Oversight"),
         foot = t(
             lang,
@@ -753,4 +761,330 @@ async fn auditor_response(app: AppState, lang: Lang, verify: bool) -> Response {
         )
             .into_response(),
     }
+}
+
+#[derive(Deserialize)]
+struct CaseQuery {
+    #[serde(default)]
+    lang: Option<String>,
+    #[serde(default)]
+    kommune: Option<String>,
+    #[serde(default)]
+    periode: Option<String>,
+}
+
+fn status_label(lang: Lang, s: store::DecisionStatus) -> &'static str {
+    use store::DecisionStatus as D;
+    match s {
+        D::Decided => t(lang, "vedtatt", "decided"),
+        D::DecidedWithWarnings => t(lang, "vedtatt med merknader", "decided with warnings"),
+        D::ManualHandling => t(lang, "manuell behandling", "manual handling"),
+        D::Ended => t(lang, "avsluttet", "ended"),
+    }
+}
+
+fn store_error(e: impl std::fmt::Display) -> Response {
+    (
+        StatusCode::INTERNAL_SERVER_ERROR,
+        Html(format!("<p role=\"alert\">{}</p>", esc(&e.to_string()))),
+    )
+        .into_response()
+}
+
+/// The S1 decisions of one municipality and month; the choice of both from what is stored.
+async fn caseworker(State(app): State<AppState>, Query(q): Query<CaseQuery>) -> Response {
+    let lang = LangQuery {
+        lang: q.lang.clone(),
+    }
+    .lang();
+    let ql = if lang == Lang::En { "&lang=en" } else { "" };
+    let data = app.data.clone();
+    let (kommune, periode) = (q.kommune.clone(), q.periode.clone());
+    let loaded = tokio::task::spawn_blocking(move || -> Result<_, store::DecisionStoreError> {
+        let ds = store::DecisionStore::open(&data)?;
+        let overview = ds.overview("S1")?;
+        let area = kommune.or_else(|| overview.first().map(|o| o.0.clone()));
+        let period = periode.or_else(|| overview.first().map(|o| o.1.clone()));
+        let cases = match (&area, &period) {
+            (Some(a), Some(p)) => ds.case_list("S1", a, p, 200)?,
+            _ => Vec::new(),
+        };
+        Ok((overview, area, period, cases))
+    })
+    .await;
+    let (overview, area, period, cases) = match loaded {
+        Ok(Ok(v)) => v,
+        Ok(Err(e)) => return store_error(e),
+        Err(e) => return store_error(e),
+    };
+    let mut b = format!(
+        "<h1>{}</h1>\n<p>{}</p>\n",
+        t(lang, "Saksbehandler: redusert foreldrebetaling (S1)", "Caseworker: reduced kindergarten fees (S1)"),
+        t(
+            lang,
+            "Vedtakene per kommune og måned, saker til manuell behandling først. Å åpne en sak leser familiens registeropplysninger under S1 sitt formål; lesingen logges og vises i hver persons innsynsrapport.",
+            "The decisions per municipality and month, cases for manual handling first. Opening a case reads the family's register data under S1's purpose; the read is logged and shows in each person's insight report."
+        )
+    );
+    if overview.is_empty() {
+        let _ = writeln!(
+            b,
+            "<p class=\"missing\">{} <code>mulighetsrom kindergarten decide</code></p>",
+            t(
+                lang,
+                "Ingen vedtak er lagret ennå; kjør",
+                "No decisions are stored yet; run"
+            )
+        );
+        return Html(page(
+            lang,
+            t(lang, "Saksbehandler", "Caseworker"),
+            "/saksbehandler",
+            &b,
+        ))
+        .into_response();
+    }
+    // Totals per area and period, as a table of links.
+    let mut totals: BTreeMap<(String, String), BTreeMap<store::DecisionStatus, u64>> =
+        BTreeMap::new();
+    for (a, p, st, n) in &overview {
+        *totals
+            .entry((p.clone(), a.clone()))
+            .or_default()
+            .entry(*st)
+            .or_default() += n;
+    }
+    let _ = writeln!(
+        b,
+        "<table><caption>{}</caption><thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
+        t(lang, "Saker per kommune og måned", "Cases per municipality and month"),
+        t(lang, "Måned", "Month"),
+        t(lang, "Kommune", "Municipality"),
+        t(lang, "Saker", "Cases"),
+        t(lang, "Manuell behandling", "Manual handling")
+    );
+    for ((p, a), by_status) in totals.iter().rev() {
+        let all: u64 = by_status.values().sum();
+        let manual = by_status
+            .get(&store::DecisionStatus::ManualHandling)
+            .copied()
+            .unwrap_or(0);
+        let _ = writeln!(
+            b,
+            "<tr><td>{p}</td><td><a href=\"/saksbehandler?kommune={a}&periode={p}{ql}\">{a}</a></td><td>{all}</td><td>{manual}</td></tr>",
+            p = esc(p),
+            a = esc(a)
+        );
+    }
+    b.push_str("</tbody></table>\n");
+    if let (Some(a), Some(p)) = (&area, &period) {
+        let _ = writeln!(
+            b,
+            "<h2>{} {} — {}</h2>\n<table><thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
+            t(lang, "Kommune", "Municipality"),
+            esc(a),
+            esc(p),
+            t(lang, "Sak", "Case"),
+            t(lang, "Status", "Status"),
+            t(lang, "Kr per måned", "NOK a month"),
+            t(lang, "Versjon", "Version"),
+            t(lang, "Vedtatt", "Decided at")
+        );
+        for d in &cases {
+            let _ = writeln!(
+                b,
+                "<tr><td><a href=\"/saksbehandler/sak/{}{}\">{}</a></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                d.id,
+                if lang == Lang::En { "?lang=en" } else { "" },
+                esc(&d.case_key),
+                status_label(lang, d.status),
+                d.amount.map_or("–".to_string(), |v| v.to_string()),
+                d.version,
+                esc(&d.decided_at)
+            );
+        }
+        b.push_str("</tbody></table>\n");
+    }
+    Html(page(
+        lang,
+        t(lang, "Saksbehandler", "Caseworker"),
+        "/saksbehandler",
+        &b,
+    ))
+    .into_response()
+}
+
+/// One node of a decision's explanation tree as nested lists: what the rule found, the law it
+/// cites, the parameters and the data it used.
+fn explanation_html(node: &serde_json::Value, depth: usize, out: &mut String) {
+    if depth > 12 {
+        return;
+    }
+    let text = |k: &str| node.get(k).and_then(|v| v.as_str()).unwrap_or("");
+    let children: Vec<&serde_json::Value> = node
+        .get("children")
+        .and_then(|v| v.as_array())
+        .map(|c| {
+            c.iter()
+                .map(|child| child.get("explanation").unwrap_or(child))
+                .collect()
+        })
+        .unwrap_or_default();
+    // A node that only groups (no finding of its own) is not a step: show its children.
+    if text("summary").is_empty() && text("legal_reference").is_empty() {
+        for c in children {
+            explanation_html(c, depth + 1, out);
+        }
+        return;
+    }
+    out.push_str("<li>");
+    let summary = text("summary");
+    if !summary.is_empty() {
+        let _ = write!(out, "<strong>{}</strong>", esc(summary));
+    }
+    let law = text("legal_reference");
+    if !law.is_empty() {
+        let _ = write!(out, "<br><small>{}</small>", esc(law));
+    }
+    if let Some(params) = node.get("parameters_used").and_then(|v| v.as_array()) {
+        for p in params {
+            let _ = write!(
+                out,
+                "<br><small><code>{}</code> = {} ({} {})</small>",
+                esc(p.get("path").and_then(|v| v.as_str()).unwrap_or("")),
+                esc(&p.get("value").map(|v| v.to_string()).unwrap_or_default()),
+                esc(p.get("from").and_then(|v| v.as_str()).unwrap_or("")),
+                esc(p.get("status").and_then(|v| v.as_str()).unwrap_or(""))
+            );
+        }
+    }
+    if let Some(inputs) = node.get("inputs").and_then(|v| v.as_array()) {
+        for i in inputs {
+            let _ = write!(
+                out,
+                "<br><small>{} = {}</small>",
+                esc(i.get("name").and_then(|v| v.as_str()).unwrap_or("")),
+                esc(&i.get("value").map(|v| v.to_string()).unwrap_or_default())
+            );
+        }
+    }
+    if !children.is_empty() {
+        out.push_str("<ul>");
+        for c in children {
+            explanation_html(c, depth + 1, out);
+        }
+        out.push_str("</ul>");
+    }
+    out.push_str("</li>");
+}
+
+async fn case_page(
+    State(app): State<AppState>,
+    axum::extract::Path(id): axum::extract::Path<i64>,
+    Query(q): Query<LangQuery>,
+) -> Response {
+    let lang = q.lang();
+    let data = app.data.clone();
+    let found = tokio::task::spawn_blocking(move || {
+        store::DecisionStore::open(&data).and_then(|ds| ds.decision(id))
+    })
+    .await;
+    let decision = match found {
+        Ok(Ok(Some(d))) => d,
+        Ok(Ok(None)) => {
+            return (
+                StatusCode::NOT_FOUND,
+                Html(page(
+                    lang,
+                    t(lang, "Saksbehandler", "Caseworker"),
+                    "/saksbehandler",
+                    &format!(
+                        "<p role=\"alert\">{} {id}</p>",
+                        t(lang, "Ingen sak med nummer", "No case number")
+                    ),
+                )),
+            )
+                .into_response()
+        }
+        Ok(Err(e)) => return store_error(e),
+        Err(e) => return store_error(e),
+    };
+    // Opening the case reads its persons' data under the decision's own service: logged.
+    let manifests = app.access().manifests();
+    let Some(manifest) = manifests.get(&decision.service) else {
+        return store_error(format!("no manifest for {}", decision.service));
+    };
+    let request = governance::ReadRequest::everything_declared(
+        manifest,
+        governance::Scope::Subjects(decision.subjects.clone()),
+        "web-saksbehandler",
+    );
+    let delivery = match crate::read(&app, &request).await {
+        Ok(d) => d,
+        Err(e) => return crate::access_error(&e),
+    };
+    let mut b = format!(
+        "<h1>{} {}</h1>\n<dl><dt>{}</dt><dd>{}</dd><dt>{}</dt><dd>{} {}</dd><dt>{}</dt><dd>{}</dd><dt>{}</dt><dd>{} — {}</dd><dt>{}</dt><dd><code>{}</code> / <code>{}</code></dd></dl>\n",
+        t(lang, "Sak", "Case"),
+        esc(&decision.case_key),
+        t(lang, "Status", "Status"),
+        status_label(lang, decision.status),
+        t(lang, "Kommune og måned", "Municipality and month"),
+        esc(&decision.area),
+        esc(&decision.period),
+        t(lang, "Sum per måned", "Total a month"),
+        decision.amount.map_or("–".to_string(), |v| format!("{v} kr")),
+        t(lang, "Versjon og tidspunkt", "Version and time"),
+        decision.version,
+        esc(&decision.decided_at),
+        t(lang, "Regelversjon / dataversjon", "Rules version / data version"),
+        esc(&decision.rules_version[..decision.rules_version.len().min(16)]),
+        esc(&decision.data_version),
+    );
+    let _ = writeln!(
+        b,
+        "<h2>{}</h2>\n<ul>",
+        t(
+            lang,
+            "Personene saken gjelder",
+            "The persons the case concerns"
+        )
+    );
+    for p in delivery
+        .registers
+        .persons
+        .iter()
+        .filter(|p| decision.subjects.contains(&p.id))
+    {
+        let _ = writeln!(
+            b,
+            "<li>{} — {} {}</li>",
+            esc(&p.id.expose()),
+            t(lang, "født", "born"),
+            p.birth_date
+        );
+    }
+    b.push_str("</ul>\n");
+    let _ = writeln!(
+        b,
+        "<h2>{}</h2>\n<ul class=\"tree\">",
+        t(
+            lang,
+            "Begrunnelse (forklaringstreet)",
+            "Reasons (the explanation tree)"
+        )
+    );
+    explanation_html(&decision.explanation, 0, &mut b);
+    b.push_str("</ul>\n");
+    let _ = writeln!(
+        b,
+        "<details><summary>{}</summary><pre>{}</pre></details>",
+        t(
+            lang,
+            "Opplysningene vedtaket bygger på",
+            "The data the decision used"
+        ),
+        esc(&serde_json::to_string_pretty(&decision.inputs).unwrap_or_default())
+    );
+    Html(page(lang, t(lang, "Sak", "Case"), "/saksbehandler", &b)).into_response()
 }

@@ -226,3 +226,107 @@ async fn the_auditor_sees_checkpoints_refusals_and_verifies_the_log() {
     assert_eq!(status, StatusCode::OK);
     assert!(body.contains("OK: hver oppføring"), "{body}");
 }
+
+/// The caseworker's pages: the overview lists the stored S1 cases (manual handling first), and
+/// opening one shows its explanation tree with the law it cites — and is logged as an S1 read
+/// of the family's data, visible in the person's own report.
+#[tokio::test]
+async fn a_caseworker_opens_a_decision_and_its_explanation_and_the_read_is_logged() {
+    let dir = tempfile::tempdir().unwrap();
+    let registers = synth::generate(
+        &Municipalities::embedded_2026(),
+        &synth::Area::Municipality("4611".parse().unwrap()),
+        &synth::GenerateOptions { seed: 7 },
+        &|_, _| {},
+    )
+    .unwrap();
+    let child = registers.enrolments[0].child;
+    let mut store = SqliteStore::open(dir.path()).unwrap();
+    store
+        .replace_all(&registers, &Default::default(), &|_, _| {})
+        .unwrap();
+    let mut decisions = store::DecisionStore::open(dir.path()).unwrap();
+    let header = store::BatchHeader {
+        service: "S1".into(),
+        period: "2024-03".into(),
+        area: Some("4611".into()),
+        rules: store::RulesVersion::new("test", Default::default()),
+        data_version: store.data_version().unwrap(),
+        decided_at: "2024-03-01T00:00:00Z".into(),
+    };
+    let explanation = serde_json::json!({
+        "summary": "Total 1 700 NOK a month.",
+        "legal_reference": "forskrift om foreldrebetaling i barnehager § 3",
+        "children": [{"explanation": {
+            "summary": "Income limit = makspris 3000 × 11 / 0.06 = 550000 NOK.",
+            "legal_reference": "forskrift om foreldrebetaling i barnehager § 3 (6 %)",
+            "parameters_used": [{"path": "kindergarten.income_cap.rate", "value": "0.06", "from": "2015-05-01", "status": "verified"}],
+            "children": []
+        }}]
+    });
+    decisions
+        .record_batch(
+            header,
+            [store::NewDecision {
+                case_key: "fam-test".into(),
+                area: "4611".into(),
+                status: store::DecisionStatus::ManualHandling,
+                amount: Some(1700),
+                result: serde_json::json!({"total_monthly_fee": 1700}),
+                explanation: explanation.to_string(),
+                inputs: serde_json::json!({"household_income": 311000}),
+                subjects: vec![child],
+            }],
+        )
+        .unwrap();
+    let id = decisions
+        .latest("S1", "fam-test", "2024-03")
+        .unwrap()
+        .unwrap()
+        .id;
+    drop(decisions);
+    let config = Config {
+        data: dir.path().to_owned(),
+        issuer: "http://127.0.0.1/".into(),
+        clients: None,
+    };
+    let app = Arc::new(App::open(&config, Manifests::builtin()).unwrap());
+    let router = server::router(app);
+
+    let (status, list) = page(&router, "/saksbehandler").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        list.contains(&format!("href=\"/saksbehandler/sak/{id}\">fam-test</a>")),
+        "{list}"
+    );
+    assert!(list.contains("manuell behandling"));
+
+    let (status, case) = page(&router, &format!("/saksbehandler/sak/{id}")).await;
+    assert_eq!(status, StatusCode::OK, "{case}");
+    assert!(case.contains("Income limit = makspris 3000"), "{case}");
+    assert!(case.contains("forskrift om foreldrebetaling i barnehager § 3 (6 %)"));
+    assert!(case.contains("<code>kindergarten.income_cap.rate</code>"));
+    assert!(case.contains(&child.expose()));
+    let (status, _) = page(&router, "/saksbehandler/sak/999999").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    // The child's own report shows the caseworker's read.
+    let login = Request::post("/min-side/login")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(Body::from(format!("pid={}", child.expose())))
+        .unwrap();
+    let (_, headers, _) = send(&router, login).await;
+    let cookie = headers["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    let mine = Request::get("/min-side")
+        .header("cookie", &cookie)
+        .body(Body::empty())
+        .unwrap();
+    let (_, _, body) = send(&router, mine).await;
+    assert!(body.contains("web-saksbehandler"), "{body}");
+}

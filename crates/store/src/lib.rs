@@ -40,8 +40,9 @@ mod sqlite;
 
 pub use decisions::{
     canonical_json, diff_json, sha256_hex, BatchHeader, BatchReport, BatchWriter, CaseChange,
-    ChangeKind, DecisionStatus, DecisionStore, DecisionStoreError, InputChange, NewDecision,
-    RulesFileChange, RulesVersion, StoredDecision, DECISIONS_FILE, DECISIONS_SCHEMA_VERSION,
+    CaseSummary, ChangeKind, DecisionStatus, DecisionStore, DecisionStoreError, InputChange,
+    NewDecision, RulesFileChange, RulesVersion, StoredDecision, DECISIONS_FILE,
+    DECISIONS_SCHEMA_VERSION,
 };
 
 pub use exchange::*;
