@@ -1466,3 +1466,25 @@ fn demo_runs_every_service_once_on_a_fresh_store() {
     assert_eq!(again.status.code(), Some(0), "{}", stderr(&again));
     assert!(stdout(&again).contains("✓ [11/11]"), "{}", stdout(&again));
 }
+
+/// The staff pages have no login of their own: `serve --staff-pages` refuses any address that is
+/// not a loopback address, before it opens anything.
+#[test]
+fn serve_refuses_staff_pages_on_a_public_address() {
+    let dir = tempfile::tempdir().unwrap();
+    let gen = mulighetsrom(
+        dir.path(),
+        &["generate", "--municipality", "4611", "--seed", "7"],
+    );
+    assert_eq!(gen.status.code(), Some(0), "{}", stderr(&gen));
+    let out = mulighetsrom(
+        dir.path(),
+        &["serve", "--staff-pages", "--addr", "0.0.0.0:0"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("only allowed on a loopback address"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -139,9 +139,19 @@ pub fn router_with_routes(app: AppState) -> (Router, Vec<(&'static str, &'static
     (router.with_state(app), served)
 }
 
-/// The API router with the web application's pages ([`web`]).
+/// The API router with the web application's public pages ([`web`]).
 pub fn router(app: AppState) -> Router {
-    router_with_routes(app.clone()).0.merge(web::router(app))
+    router_with_routes(app.clone())
+        .0
+        .merge(web::router(app, false))
+}
+
+/// [`router`] with the staff pages (caseworker, auditor), which have no login of their own:
+/// only for a server on a loopback address (the CLI refuses anything else).
+pub fn router_with_staff_pages(app: AppState) -> Router {
+    router_with_routes(app.clone())
+        .0
+        .merge(web::router(app, true))
 }
 
 /// A hello-world router on the same stack: the ceiling the benchmark compares look-ups with.

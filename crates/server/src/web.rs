@@ -33,19 +33,49 @@ use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-/// The pages' routes (merged into the API router).
-pub fn router(app: AppState) -> Router {
-    Router::new()
+/// The pages' routes (merged into the API router): the spectrum map, the algorithm register, the
+/// citizen's Min side (which has its own login), and — with `staff` — the caseworker's cases and
+/// the auditor's page. Those have no login of their own yet (a deployment puts them behind the
+/// organisation's identity provider), so the server offers them only when asked to and only on a
+/// loopback address (`serve --staff-pages`); otherwise their addresses explain how to turn them on.
+pub fn router(app: AppState, staff: bool) -> Router {
+    let router = Router::new()
         .route("/", get(spectrum))
         .route("/register", get(register))
-        .route("/saksbehandler", get(caseworker))
-        .route("/saksbehandler/sak/{id}", get(case_page))
-        .route("/tilsyn", get(auditor))
-        .route("/tilsyn/verifiser", axum::routing::post(auditor_verify))
         .route("/min-side", get(min_side))
         .route("/min-side/login", axum::routing::post(min_side_login))
-        .route("/min-side/logout", axum::routing::post(min_side_logout))
-        .with_state(app)
+        .route("/min-side/logout", axum::routing::post(min_side_logout));
+    let router = if staff {
+        router
+            .route("/saksbehandler", get(caseworker))
+            .route("/saksbehandler/sak/{id}", get(case_page))
+            .route("/tilsyn", get(auditor))
+            .route("/tilsyn/verifiser", axum::routing::post(auditor_verify))
+    } else {
+        router
+            .route("/saksbehandler", get(staff_pages_off))
+            .route("/saksbehandler/sak/{id}", get(staff_pages_off))
+            .route("/tilsyn", get(staff_pages_off))
+    };
+    router.with_state(app)
+}
+
+async fn staff_pages_off(Query(q): Query<LangQuery>) -> Response {
+    let lang = q.lang();
+    (
+        StatusCode::NOT_FOUND,
+        Html(page(
+            lang,
+            t(lang, "Ikke slått på", "Not turned on"),
+            "/",
+            t(
+                lang,
+                "<h1>Sidene for saksbehandlere og tilsyn er ikke slått på</h1><p>De har ingen egen innlogging ennå. Start serveren med <code>mulighetsrom serve --staff-pages</code> på en lokal adresse (127.0.0.1), eller bruk <code>mulighetsrom demo</code>.</p>",
+                "<h1>The caseworker and oversight pages are not turned on</h1><p>They have no login of their own yet. Start the server with <code>mulighetsrom serve --staff-pages</code> on a local address (127.0.0.1), or use <code>mulighetsrom demo</code>.</p>"
+            ),
+        )),
+    )
+        .into_response()
 }
 
 /// The page language.

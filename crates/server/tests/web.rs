@@ -55,6 +55,12 @@ async fn the_spectrum_map_shows_every_service_with_its_latest_figures() {
     let app = Arc::new(App::open(&config, Manifests::builtin()).unwrap());
     let router = server::router(app);
 
+    // Without --staff-pages the caseworker and auditor pages do not exist.
+    assert_eq!(page(&router, "/tilsyn").await.0, StatusCode::NOT_FOUND);
+    assert_eq!(
+        page(&router, "/saksbehandler").await.0,
+        StatusCode::NOT_FOUND
+    );
     let (status, nb) = page(&router, "/").await;
     assert_eq!(status, StatusCode::OK);
     assert!(
@@ -198,7 +204,7 @@ async fn the_auditor_sees_checkpoints_refusals_and_verifies_the_log() {
         clients: None,
     };
     let app = Arc::new(App::open(&config, Manifests::builtin()).unwrap());
-    let router = server::router(app);
+    let router = server::router_with_staff_pages(app);
     // A look-up without a token: refused, and logged before the answer.
     let uri = format!(
         "/registers/folkeregisteret/personer/{}?part=person-basis",
@@ -291,7 +297,7 @@ async fn a_caseworker_opens_a_decision_and_its_explanation_and_the_read_is_logge
         clients: None,
     };
     let app = Arc::new(App::open(&config, Manifests::builtin()).unwrap());
-    let router = server::router(app);
+    let router = server::router_with_staff_pages(app);
 
     let (status, list) = page(&router, "/saksbehandler").await;
     assert_eq!(status, StatusCode::OK);

@@ -30,9 +30,13 @@ pub struct Args {
     /// Space-separated scopes for --assertion.
     #[arg(long, default_value = "mulighetsrom:s1")]
     scope: String,
+    /// Also serve the caseworker and oversight pages (/saksbehandler, /tilsyn). They have no
+    /// login of their own yet, so this is refused unless the address is a loopback address.
+    #[arg(long)]
+    staff_pages: bool,
 }
 
-/// Serves the API and the web app on `addr` with the defaults (for `mulighetsrom demo`).
+/// Serves the API and the web app with its staff pages on `addr` (for `mulighetsrom demo`).
 pub fn run_on(data: &Path, addr: &str) -> anyhow::Result<Outcome> {
     run(
         data,
@@ -44,6 +48,7 @@ pub fn run_on(data: &Path, addr: &str) -> anyhow::Result<Outcome> {
             hello: false,
             assertion: None,
             scope: "mulighetsrom:s1".to_string(),
+            staff_pages: true,
         },
     )
 }
@@ -68,6 +73,11 @@ pub fn run(data: &Path, args: Args) -> anyhow::Result<Outcome> {
     let listener = std::net::TcpListener::bind(&args.addr)
         .with_context(|| format!("cannot listen on {}", args.addr))?;
     let addr = listener.local_addr()?;
+    if args.staff_pages && !addr.ip().is_loopback() {
+        anyhow::bail!(
+            "--staff-pages serves caseworker and oversight pages without a login; it is only allowed on a loopback address such as 127.0.0.1, not {addr}"
+        );
+    }
     if args.hello {
         println!(
             "hello-world on http://{addr}/hello ({} workers)",
@@ -116,7 +126,11 @@ pub fn run(data: &Path, args: Args) -> anyhow::Result<Outcome> {
     println!("Citizen (LOCAL TEST LOGIN standing in for ID-porten): POST /citizen/login {{\"pid\":\"ID\"}}, then GET /citizen/innsyn");
     server::serve(
         listener,
-        server::router(std::sync::Arc::new(app)),
+        if args.staff_pages {
+            server::router_with_staff_pages(std::sync::Arc::new(app))
+        } else {
+            server::router(std::sync::Arc::new(app))
+        },
         args.workers,
     )?;
     Ok(Outcome::Success)
