@@ -13,6 +13,9 @@
 //!   decision with its explanation tree, the law it cites and the data it used — opening a case
 //!   reads its persons' register data through the access layer under S1, so the visit is logged
 //!   and shows in each person's insight report.
+//! * `GET /turnus`: the rota planner — the largest nursing home of a municipality, its staff read
+//!   under S3 through the access layer, planned under arbeidsmiljøloven ch. 10, shown as the rota
+//!   grid with the score per rule and per employee.
 //! * `GET /min-side`: the citizen's own page after a local test login standing in for ID-porten
 //!   (`POST /min-side/login`, clearly marked): their data in every register, the decisions about
 //!   them with reasons, and every access to their data with its proof — never anyone else's.
@@ -51,11 +54,13 @@ pub fn router(app: AppState, staff: bool) -> Router {
             .route("/saksbehandler/sak/{id}", get(case_page))
             .route("/tilsyn", get(auditor))
             .route("/tilsyn/verifiser", axum::routing::post(auditor_verify))
+            .route("/turnus", get(planner).post(planner_run))
     } else {
         router
             .route("/saksbehandler", get(staff_pages_off))
             .route("/saksbehandler/sak/{id}", get(staff_pages_off))
             .route("/tilsyn", get(staff_pages_off))
+            .route("/turnus", get(staff_pages_off))
     };
     router.with_state(app)
 }
@@ -140,7 +145,7 @@ fn page(lang: Lang, title: &str, path: &str, body: &str) -> String {
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
          <title>{title} — Mulighetsrom</title>\n<style>{STYLE}</style>\n</head>\n<body>\n\
          <a class=\"skip\" href=\"#main\">{skip}</a>\n\
-         <header><nav aria-label=\"{nav}\"><a href=\"/{q}\">{map}</a> · <a href=\"/register{q}\">{reg}</a> · <a href=\"/saksbehandler{q}\">{case}</a> · <a href=\"/min-side{q}\">{mine}</a> · <a href=\"/tilsyn{q}\">{audit}</a> · \
+         <header><nav aria-label=\"{nav}\"><a href=\"/{q}\">{map}</a> · <a href=\"/register{q}\">{reg}</a> · <a href=\"/saksbehandler{q}\">{case}</a> · <a href=\"/turnus{q}\">{rota}</a> · <a href=\"/min-side{q}\">{mine}</a> · <a href=\"/tilsyn{q}\">{audit}</a> · \
          <a href=\"/openapi.json\">API (OpenAPI 3.1)</a> · <a href=\"{other}\" lang=\"{other_code}\">{other_label}</a></nav></header>\n\
          <main id=\"main\">\n{body}</main>\n\
          <footer><p>{foot}</p></footer>\n</body>\n</html>\n",
@@ -153,6 +158,7 @@ fn page(lang: Lang, title: &str, path: &str, body: &str) -> String {
         reg = t(lang, "Algoritmeregisteret", "Algorithm register"),
         mine = t(lang, "Min side", "My page"),
         case = t(lang, "Saksbehandler", "Caseworker"),
+        rota = t(lang, "Turnus", "Rota"),
         audit = t(lang, "Tilsyn", "Oversight"),
         foot = t(
             lang,
@@ -1117,4 +1123,143 @@ async fn case_page(
         esc(&serde_json::to_string_pretty(&decision.inputs).unwrap_or_default())
     );
     Html(page(lang, t(lang, "Sak", "Case"), "/saksbehandler", &b)).into_response()
+}
+
+#[derive(Deserialize)]
+struct PlanForm {
+    kommune: String,
+    #[serde(default)]
+    sekunder: Option<f64>,
+}
+
+fn planner_form(lang: Lang, kommune: &str, seconds: f64, problem: Option<&str>) -> String {
+    let q = if lang == Lang::En { "?lang=en" } else { "" };
+    format!(
+        "<h1>{}</h1>\n<p>{}</p>\n{}<form method=\"post\" action=\"/turnus{q}\">\n\
+         <label for=\"kommune\">{}</label> <input id=\"kommune\" name=\"kommune\" value=\"{}\" inputmode=\"numeric\" pattern=\"[0-9]{{4}}\" required size=\"6\">\n\
+         <label for=\"sekunder\">{}</label> <input id=\"sekunder\" name=\"sekunder\" type=\"number\" min=\"1\" max=\"60\" value=\"{seconds}\">\n\
+         <button type=\"submit\">{}</button>\n</form>\n",
+        t(lang, "Turnusplanlegger (S3)", "Rota planner (S3)"),
+        t(
+            lang,
+            "Planlegger en 6-ukers turnus for det største sykehjemmet i kommunen, med de ansatte fra Aa-registeret (lest under S3 sitt formål, logget). Harde regler fra arbeidsmiljøloven kapittel 10 brytes aldri i en lovlig turnus; ønsker og rettferdig fordeling telles i poengsummen.",
+            "Plans a 6-week rota for the municipality's largest nursing home with its staff from the employer register (read under S3's purpose, logged). A legal rota breaks no hard rule of the Working Environment Act ch. 10; wishes and a fair share count in the score."
+        ),
+        problem
+            .map(|p| format!("<p role=\"alert\" class=\"missing\">{}</p>\n", esc(p)))
+            .unwrap_or_default(),
+        t(lang, "Kommunenummer", "Municipality number"),
+        esc(kommune),
+        t(lang, "Sekunder å lete", "Seconds to search"),
+        t(lang, "Planlegg (tar så mange sekunder)", "Plan (takes that many seconds)"),
+    )
+}
+
+async fn planner(State(_app): State<AppState>, Query(q): Query<LangQuery>) -> Response {
+    let lang = q.lang();
+    Html(page(
+        lang,
+        t(lang, "Turnus", "Rota"),
+        "/turnus",
+        &planner_form(lang, "", 10.0, None),
+    ))
+    .into_response()
+}
+
+async fn planner_run(
+    State(app): State<AppState>,
+    Query(q): Query<LangQuery>,
+    axum::Form(form): axum::Form<PlanForm>,
+) -> Response {
+    let lang = q.lang();
+    let seconds = form.sekunder.unwrap_or(10.0).clamp(1.0, 60.0);
+    let fail = |status: StatusCode, problem: String| {
+        (
+            status,
+            Html(page(
+                lang,
+                t(lang, "Turnus", "Rota"),
+                "/turnus",
+                &planner_form(lang, &form.kommune, seconds, Some(&problem)),
+            )),
+        )
+            .into_response()
+    };
+    let municipality: registers::MunicipalityNumber = match form.kommune.trim().parse() {
+        Ok(m) => m,
+        Err(e) => {
+            return fail(
+                StatusCode::BAD_REQUEST,
+                format!("{}: {e}", form.kommune.trim()),
+            )
+        }
+    };
+    let Some(manifest) = app.access().manifests().get("S3") else {
+        return fail(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "no manifest for S3".into(),
+        );
+    };
+    let request = governance::ReadRequest::everything_declared(
+        manifest,
+        governance::Scope::EmployeesIn(municipality),
+        "web-turnus",
+    );
+    let delivery = match crate::read(&app, &request).await {
+        Ok(d) => d,
+        Err(e) => return fail(StatusCode::FORBIDDEN, e.to_string()),
+    };
+    let unit = match svc_roster::norway::unit_from_registers(&delivery.registers, municipality, 7) {
+        Ok(u) => u,
+        Err(e) => return fail(StatusCode::UNPROCESSABLE_ENTITY, e.to_string()),
+    };
+    let planned = tokio::task::spawn_blocking(move || {
+        let rules = svc_roster::norway::RuleSet::default_aml();
+        let options = svc_roster::norway::PlanOptions {
+            time_limit: std::time::Duration::from_secs_f64(seconds),
+            seed: 7,
+            ..svc_roster::norway::PlanOptions::default()
+        };
+        let result = svc_roster::norway::plan(&unit, &rules, &options);
+        let explanation = svc_roster::norway::explain(&unit, &rules, &result.rota);
+        let grid = svc_roster::norway::render_html(&unit, &rules, &result.rota);
+        (
+            unit.name.clone(),
+            result.report.is_legal(),
+            explanation.to_text(),
+            grid,
+        )
+    })
+    .await;
+    let (name, legal, text, grid) = match planned {
+        Ok(v) => v,
+        Err(e) => return fail(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()),
+    };
+    let body = format!(
+        "{}<h2>{}</h2>\n<p><strong class=\"{}\">{}</strong></p>\n<h3>{}</h3>\n<pre>{}</pre>\n{}",
+        planner_form(lang, &form.kommune, seconds, None),
+        esc(&name),
+        if legal { "ok" } else { "missing" },
+        if legal {
+            t(
+                lang,
+                "Lovlig turnus: ingen harde regler er brutt",
+                "Legal rota: no hard rule is broken",
+            )
+        } else {
+            t(
+                lang,
+                "IKKE lovlig ennå: gi planleggeren mer tid",
+                "NOT legal yet: give the planner more time",
+            )
+        },
+        t(
+            lang,
+            "Poeng per regel og per ansatt",
+            "Score per rule and per employee"
+        ),
+        esc(&text),
+        embed(&grid)
+    );
+    Html(page(lang, t(lang, "Turnus", "Rota"), "/turnus", &body)).into_response()
 }

@@ -336,3 +336,54 @@ async fn a_caseworker_opens_a_decision_and_its_explanation_and_the_read_is_logge
     let (_, _, body) = send(&router, mine).await;
     assert!(body.contains("web-saksbehandler"), "{body}");
 }
+
+/// The rota planner: a municipality's nursing home from the employer register (an S3 read),
+/// planned and shown as a grid with the score per rule; a bad municipality number is named.
+#[tokio::test]
+async fn the_planner_plans_a_rota_for_a_nursing_home_from_the_registers() {
+    let dir = tempfile::tempdir().unwrap();
+    let registers = synth::generate(
+        &Municipalities::embedded_2026(),
+        &synth::Area::Municipality("1103".parse().unwrap()),
+        &synth::GenerateOptions { seed: 7 },
+        &|_, _| {},
+    )
+    .unwrap();
+    let mut store = SqliteStore::open(dir.path()).unwrap();
+    store
+        .replace_all(&registers, &Default::default(), &|_, _| {})
+        .unwrap();
+    let config = Config {
+        data: dir.path().to_owned(),
+        issuer: "http://127.0.0.1/".into(),
+        clients: None,
+    };
+    let app = Arc::new(App::open(&config, Manifests::builtin()).unwrap());
+    let router = server::router_with_staff_pages(app);
+    let (status, form) = page(&router, "/turnus").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(form.contains("<label for=\"kommune\">"));
+
+    let post = |body: &str| {
+        Request::post("/turnus")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(Body::from(body.to_owned()))
+            .unwrap()
+    };
+    let (status, _, body) = send(&router, post("kommune=11x3&sekunder=1")).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(
+        body.contains("role=\"alert\"") && body.contains("11x3"),
+        "{body}"
+    );
+
+    let (status, _, body) = send(&router, post("kommune=1103&sekunder=2")).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(body.contains("turnus") || body.contains("rota"));
+    assert!(body.contains("Poeng per regel og per ansatt"), "{body}");
+    assert!(
+        body.contains("Lovlig turnus") || body.contains("IKKE lovlig ennå"),
+        "{body}"
+    );
+    assert!(body.contains("<table"), "the rota grid");
+}

@@ -3,11 +3,10 @@
 use crate::output::{bar, table, thousands};
 use crate::Outcome;
 use anyhow::Context;
-use chrono::Datelike;
-use registers::{Competence, MunicipalityNumber, OrgKind, Registers};
+use registers::MunicipalityNumber;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
-use svc_roster::norway::{self, RuleSet, Staff, Unit};
+use svc_roster::norway::{self, RuleSet, Unit};
 use svc_roster::{evaluate, load_instance, solve, Solution, SolveOptions};
 
 /// Arguments of `roster`.
@@ -233,7 +232,7 @@ fn plan(data: &Path, args: PlanArgs) -> anyhow::Result<Outcome> {
             let (registers, version) =
                 super::read_for_service(data, "S3", governance::Scope::EmployeesIn(m))?;
             data_version = Some(version);
-            unit_from_registers(&registers, m, args.seed)?
+            norway::unit_from_registers(&registers, m, args.seed)?
         }
         (None, Some(staff)) => Unit::example_nursing_home(staff, args.seed),
         (None, None) => anyhow::bail!("say which unit to plan: --municipality KOMMUNENR (from the registers) or --example STAFF"),
@@ -327,87 +326,5 @@ fn plan(data: &Path, args: PlanArgs) -> anyhow::Result<Outcome> {
         Outcome::Success
     } else {
         Outcome::Invalid
-    })
-}
-
-/// Builds a rota unit from the employer register: the largest nursing home of the municipality,
-/// its nurses, health workers and assistants with their position percentages. Shifts and the
-/// demand pattern are those of the example home, scaled to the staff's full-time equivalents, and
-/// the rota starts on the first Monday after the registers' reference date.
-///
-/// This is interface glue: the rota model itself knows nothing of the registers.
-fn unit_from_registers(
-    registers: &Registers,
-    municipality: MunicipalityNumber,
-    seed: u64,
-) -> anyhow::Result<Unit> {
-    let homes: Vec<_> = registers
-        .organisations
-        .iter()
-        .filter(|o| o.kind == OrgKind::NursingHome && o.municipality == municipality)
-        .collect();
-    let staff_of = |orgnr| {
-        registers
-            .employments
-            .iter()
-            .filter(move |e| e.employer == orgnr && e.to.is_none())
-            .filter(|e| {
-                matches!(
-                    e.competence,
-                    Competence::Nurse | Competence::HealthWorker | Competence::Assistant
-                )
-            })
-    };
-    let home = homes
-        .iter()
-        .max_by_key(|o| (staff_of(o.orgnr).count(), std::cmp::Reverse(o.orgnr)))
-        .with_context(|| {
-            format!("no nursing home in municipality {municipality} in the employer register")
-        })?;
-    let employees: Vec<Staff> = staff_of(home.orgnr)
-        .enumerate()
-        .map(|(i, e)| Staff {
-            id: format!("E{:03}", i + 1),
-            // Names are not in the registers; the masked identity number identifies the person.
-            name: e.person.to_string(),
-            position_pct: f64::from(e.position_pct),
-            competence: match e.competence {
-                Competence::Nurse => norway::Competence::Nurse,
-                Competence::HealthWorker => norway::Competence::HealthWorker,
-                _ => norway::Competence::Assistant,
-            },
-            unavailable: Vec::new(),
-            wishes: Vec::new(),
-            credited_minutes: 0,
-        })
-        .collect();
-    if employees.len() < 4 {
-        anyhow::bail!(
-            "{} has only {} care staff in the register; too few to plan",
-            home.name,
-            employees.len()
-        );
-    }
-    // Demand: the example home's pattern for a staff count whose FTE matches this home's.
-    let fte: f64 = employees.iter().map(|s| s.position_pct / 100.0).sum();
-    let reference = Unit::example_nursing_home(40, seed);
-    let reference_fte: f64 = reference
-        .employees
-        .iter()
-        .map(|s| s.position_pct / 100.0)
-        .sum();
-    let equivalent_staff = ((40.0 * fte / reference_fte).round() as usize).max(4);
-    let template = Unit::example_nursing_home(equivalent_staff, seed);
-    let mut start = registers.reference_date;
-    while start.weekday() != chrono::Weekday::Mon {
-        start = start.succ_opt().context("date overflow")?;
-    }
-    Ok(Unit {
-        name: format!("{} ({}, orgnr {})", home.name, municipality, home.orgnr),
-        start_date: start,
-        weeks: template.weeks,
-        shifts: template.shifts,
-        demand: template.demand,
-        employees,
     })
 }

@@ -41,6 +41,7 @@
 
 mod evaluate;
 mod explain;
+mod from_registers;
 mod model;
 mod render;
 mod replan;
@@ -51,6 +52,7 @@ pub use evaluate::{check, EmployeeFigures, Report, SoftScore, Violation};
 pub use explain::{
     explain, EmployeeExplanation, Explanation, FairnessSummary, RuleExplanation, Spread,
 };
+pub use from_registers::{unit_from_registers, UnitError};
 pub use model::{
     Competence, CoverDemand, Demand, Rota, ShiftDef, ShiftKind, Staff, Unit, Wish, WishKind,
 };
