@@ -113,6 +113,13 @@ fn t(lang: Lang, nb: &'static str, en: &'static str) -> &'static str {
     }
 }
 
+/// A problem the person must see, announced to screen readers.
+fn alert(problem: Option<&str>) -> String {
+    problem
+        .map(|p| format!("<p role=\"alert\" class=\"missing\">{}</p>\n", esc(p)))
+        .unwrap_or_default()
+}
+
 fn esc(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
@@ -460,9 +467,7 @@ fn login_form(lang: Lang, problem: Option<&str>) -> String {
             "LOKAL TESTINNLOGGING i stedet for ID-porten: den autentiserer ingen. Bruk bare syntetiske data.",
             "LOCAL TEST LOGIN standing in for ID-porten: it authenticates nobody. Synthetic data only."
         ),
-        problem
-            .map(|p| format!("<p role=\"alert\" class=\"missing\">{}</p>\n", esc(p)))
-            .unwrap_or_default(),
+        alert(problem),
         if lang == Lang::En { "?lang=en" } else { "" },
         t(lang, "Fødselsnummer (11 sifre)", "National identity number (11 digits)"),
         t(lang, "Logg inn", "Log in"),
@@ -1145,9 +1150,7 @@ fn planner_form(lang: Lang, kommune: &str, seconds: f64, problem: Option<&str>) 
             "Planlegger en 6-ukers turnus for det største sykehjemmet i kommunen, med de ansatte fra Aa-registeret (lest under S3 sitt formål, logget). Harde regler fra arbeidsmiljøloven kapittel 10 brytes aldri i en lovlig turnus; ønsker og rettferdig fordeling telles i poengsummen.",
             "Plans a 6-week rota for the municipality's largest nursing home with its staff from the employer register (read under S3's purpose, logged). A legal rota breaks no hard rule of the Working Environment Act ch. 10; wishes and a fair share count in the score."
         ),
-        problem
-            .map(|p| format!("<p role=\"alert\" class=\"missing\">{}</p>\n", esc(p)))
-            .unwrap_or_default(),
+        alert(problem),
         t(lang, "Kommunenummer", "Municipality number"),
         esc(kommune),
         t(lang, "Sekunder å lete", "Seconds to search"),

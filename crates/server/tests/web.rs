@@ -11,6 +11,30 @@ use std::sync::Arc;
 use store::{RegisterStore, SqliteStore};
 use tower::ServiceExt;
 
+/// A server on a generated municipality: the data directory (kept alive), its registers, and
+/// the app.
+fn app_on(municipality: &str) -> (tempfile::TempDir, registers::Registers, Arc<App>) {
+    let dir = tempfile::tempdir().unwrap();
+    let registers = synth::generate(
+        &Municipalities::embedded_2026(),
+        &synth::Area::Municipality(municipality.parse().unwrap()),
+        &synth::GenerateOptions { seed: 7 },
+        &|_, _| {},
+    )
+    .unwrap();
+    let mut store = SqliteStore::open(dir.path()).unwrap();
+    store
+        .replace_all(&registers, &Default::default(), &|_, _| {})
+        .unwrap();
+    let config = Config {
+        data: dir.path().to_owned(),
+        issuer: "http://127.0.0.1/".into(),
+        clients: None,
+    };
+    let app = Arc::new(App::open(&config, Manifests::builtin()).unwrap());
+    (dir, registers, app)
+}
+
 async fn page(router: &axum::Router, uri: &str) -> (StatusCode, String) {
     let res = router
         .clone()
@@ -24,19 +48,8 @@ async fn page(router: &axum::Router, uri: &str) -> (StatusCode, String) {
 
 #[tokio::test]
 async fn the_spectrum_map_shows_every_service_with_its_latest_figures() {
-    let dir = tempfile::tempdir().unwrap();
-    let registers = synth::generate(
-        &Municipalities::embedded_2026(),
-        &synth::Area::Municipality("1103".parse().unwrap()),
-        &synth::GenerateOptions { seed: 7 },
-        &|_, _| {},
-    )
-    .unwrap();
-    let mut store = SqliteStore::open(dir.path()).unwrap();
-    store
-        .replace_all(&registers, &Default::default(), &|_, _| {})
-        .unwrap();
-    let version = store.data_version().unwrap();
+    let (dir, _, app) = app_on("1103");
+    let version = app.access().data_version().to_string();
     let mut m = Measurement::now("S6", "mulighetsrom risk followup").figure(Figure::new(
         "share_moderate",
         "Andel med moderat forhøyet risiko",
@@ -47,12 +60,6 @@ async fn the_spectrum_map_shows_every_service_with_its_latest_figures() {
     m.people_affected = Some(29_703);
     m.data_version = Some(version);
     MeasurementStore::open(dir.path()).record(&m).unwrap();
-    let config = Config {
-        data: dir.path().to_owned(),
-        issuer: "http://127.0.0.1/".into(),
-        clients: None,
-    };
-    let app = Arc::new(App::open(&config, Manifests::builtin()).unwrap());
     let router = server::router(app);
 
     // Without --staff-pages the caseworker and auditor pages do not exist.
@@ -110,26 +117,9 @@ async fn send(
 /// form back, and the visit itself is logged as an INNSYN access.
 #[tokio::test]
 async fn min_side_shows_only_the_logged_in_citizens_own_report() {
-    let dir = tempfile::tempdir().unwrap();
-    let registers = synth::generate(
-        &Municipalities::embedded_2026(),
-        &synth::Area::Municipality("4611".parse().unwrap()),
-        &synth::GenerateOptions { seed: 7 },
-        &|_, _| {},
-    )
-    .unwrap();
+    let (_dir, registers, app) = app_on("4611");
     let me = registers.persons[0].id;
     let other = registers.persons[1].id;
-    let mut store = SqliteStore::open(dir.path()).unwrap();
-    store
-        .replace_all(&registers, &Default::default(), &|_, _| {})
-        .unwrap();
-    let config = Config {
-        data: dir.path().to_owned(),
-        issuer: "http://127.0.0.1/".into(),
-        clients: None,
-    };
-    let app = Arc::new(App::open(&config, Manifests::builtin()).unwrap());
     let router = server::router(app);
 
     let (status, form) = page(&router, "/min-side").await;
@@ -185,25 +175,8 @@ async fn min_side_shows_only_the_logged_in_citizens_own_report() {
 /// whole log that runs beside the API.
 #[tokio::test]
 async fn the_auditor_sees_checkpoints_refusals_and_verifies_the_log() {
-    let dir = tempfile::tempdir().unwrap();
-    let registers = synth::generate(
-        &Municipalities::embedded_2026(),
-        &synth::Area::Municipality("4611".parse().unwrap()),
-        &synth::GenerateOptions { seed: 7 },
-        &|_, _| {},
-    )
-    .unwrap();
+    let (_dir, registers, app) = app_on("4611");
     let someone = registers.persons[3].id;
-    let mut store = SqliteStore::open(dir.path()).unwrap();
-    store
-        .replace_all(&registers, &Default::default(), &|_, _| {})
-        .unwrap();
-    let config = Config {
-        data: dir.path().to_owned(),
-        issuer: "http://127.0.0.1/".into(),
-        clients: None,
-    };
-    let app = Arc::new(App::open(&config, Manifests::builtin()).unwrap());
     let router = server::router_with_staff_pages(app);
     // A look-up without a token: refused, and logged before the answer.
     let uri = format!(
@@ -238,26 +211,15 @@ async fn the_auditor_sees_checkpoints_refusals_and_verifies_the_log() {
 /// of the family's data, visible in the person's own report.
 #[tokio::test]
 async fn a_caseworker_opens_a_decision_and_its_explanation_and_the_read_is_logged() {
-    let dir = tempfile::tempdir().unwrap();
-    let registers = synth::generate(
-        &Municipalities::embedded_2026(),
-        &synth::Area::Municipality("4611".parse().unwrap()),
-        &synth::GenerateOptions { seed: 7 },
-        &|_, _| {},
-    )
-    .unwrap();
+    let (dir, registers, app) = app_on("4611");
     let child = registers.enrolments[0].child;
-    let mut store = SqliteStore::open(dir.path()).unwrap();
-    store
-        .replace_all(&registers, &Default::default(), &|_, _| {})
-        .unwrap();
     let mut decisions = store::DecisionStore::open(dir.path()).unwrap();
     let header = store::BatchHeader {
         service: "S1".into(),
         period: "2024-03".into(),
         area: Some("4611".into()),
         rules: store::RulesVersion::new("test", Default::default()),
-        data_version: store.data_version().unwrap(),
+        data_version: app.access().data_version().to_string(),
         decided_at: "2024-03-01T00:00:00Z".into(),
     };
     let explanation = serde_json::json!({
@@ -291,12 +253,6 @@ async fn a_caseworker_opens_a_decision_and_its_explanation_and_the_read_is_logge
         .unwrap()
         .id;
     drop(decisions);
-    let config = Config {
-        data: dir.path().to_owned(),
-        issuer: "http://127.0.0.1/".into(),
-        clients: None,
-    };
-    let app = Arc::new(App::open(&config, Manifests::builtin()).unwrap());
     let router = server::router_with_staff_pages(app);
 
     let (status, list) = page(&router, "/saksbehandler").await;
@@ -341,24 +297,7 @@ async fn a_caseworker_opens_a_decision_and_its_explanation_and_the_read_is_logge
 /// planned and shown as a grid with the score per rule; a bad municipality number is named.
 #[tokio::test]
 async fn the_planner_plans_a_rota_for_a_nursing_home_from_the_registers() {
-    let dir = tempfile::tempdir().unwrap();
-    let registers = synth::generate(
-        &Municipalities::embedded_2026(),
-        &synth::Area::Municipality("1103".parse().unwrap()),
-        &synth::GenerateOptions { seed: 7 },
-        &|_, _| {},
-    )
-    .unwrap();
-    let mut store = SqliteStore::open(dir.path()).unwrap();
-    store
-        .replace_all(&registers, &Default::default(), &|_, _| {})
-        .unwrap();
-    let config = Config {
-        data: dir.path().to_owned(),
-        issuer: "http://127.0.0.1/".into(),
-        clients: None,
-    };
-    let app = Arc::new(App::open(&config, Manifests::builtin()).unwrap());
+    let (_dir, _, app) = app_on("1103");
     let router = server::router_with_staff_pages(app);
     let (status, form) = page(&router, "/turnus").await;
     assert_eq!(status, StatusCode::OK);
