@@ -1461,10 +1461,40 @@ fn demo_runs_every_service_once_on_a_fresh_store() {
         .path()
         .join("data/demo/algorithm-register/register.html")
         .exists());
-    // A second run uses the stored population (remembered municipality): no generation.
+    // A second run uses the stored population (remembered municipality): no generation, and
+    // the synthetic consents are already there.
     let again = mulighetsrom(dir.path(), &["demo", "--no-serve"]);
     assert_eq!(again.status.code(), Some(0), "{}", stderr(&again));
     assert!(stdout(&again).contains("✓ [11/11]"), "{}", stdout(&again));
+}
+
+/// A population the demo did not make: it asks which municipality, adds synthetic S5 consents,
+/// and a service that cannot run on a small municipality is reported while the others run.
+#[test]
+fn demo_on_a_small_foreign_population_reports_what_cannot_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let gen = mulighetsrom(
+        dir.path(),
+        &["generate", "--municipality", "4611", "--seed", "7"],
+    );
+    assert_eq!(gen.status.code(), Some(0), "{}", stderr(&gen));
+    let unnamed = mulighetsrom(dir.path(), &["demo", "--no-serve"]);
+    assert_eq!(unnamed.status.code(), Some(2));
+    assert!(
+        stderr(&unnamed).contains("--municipality K"),
+        "{}",
+        stderr(&unnamed)
+    );
+    let out = mulighetsrom(
+        dir.path(),
+        &["demo", "--municipality", "4611", "--no-serve"],
+    );
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}{}", stderr(&out));
+    assert!(text.contains("✓ [1/12] S5: syntetiske samtykker"), "{text}");
+    assert!(text.contains("✓ [7/12] S5: kampanje"), "{text}");
+    assert!(text.contains("could not run on this population"), "{text}");
+    assert!(text.contains("✓ [12/12] Algoritmeregisteret"), "{text}");
 }
 
 /// The staff pages have no login of their own: `serve --staff-pages` refuses any address that is
