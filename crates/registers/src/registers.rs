@@ -106,18 +106,23 @@ impl Registers {
             .filter(|p| p.status != PersonStatus::Resident && p.status_date.is_none_or(|d| d <= on))
             .map(|p| p.id)
             .collect();
-        let mut current: HashMap<NationalId, Residence> =
-            HashMap::with_capacity(self.persons.len());
-        for r in &self.residences {
-            if r.valid_from > on || gone.contains(&r.person) {
-                continue;
-            }
-            let entry = current.entry(r.person).or_insert(*r);
+        let mut current = self.latest_residences(on);
+        current.retain(|id, _| !gone.contains(id));
+        current
+    }
+
+    /// Each person's latest registered residence that started on or before `on`, whether or not
+    /// the person still lives in Norway (the last known municipality of someone who moved
+    /// abroad or died).
+    pub fn latest_residences(&self, on: NaiveDate) -> HashMap<NationalId, Residence> {
+        let mut latest: HashMap<NationalId, Residence> = HashMap::with_capacity(self.persons.len());
+        for r in self.residences.iter().filter(|r| r.valid_from <= on) {
+            let entry = latest.entry(r.person).or_insert(*r);
             if r.valid_from >= entry.valid_from {
                 *entry = *r;
             }
         }
-        current
+        latest
     }
 
     /// The children with an active kindergarten place on `on`.

@@ -351,15 +351,7 @@ impl Groups {
             .iter()
             .map(|p| (p.id, p.background.code()))
             .collect();
-        let mut county: HashMap<NationalId, (chrono::NaiveDate, String)> = HashMap::new();
-        for r in o1.residences.iter().filter(|r| r.valid_from <= on) {
-            let e = county
-                .entry(r.person)
-                .or_insert((r.valid_from, r.municipality.county().to_string()));
-            if r.valid_from >= e.0 {
-                *e = (r.valid_from, r.municipality.county().to_string());
-            }
-        }
+        let residence = o1.latest_residences(on);
         let mut income: HashMap<NationalId, (u16, i64)> = HashMap::new();
         for t in &o1.tax_assessments {
             let e = income
@@ -383,7 +375,11 @@ impl Groups {
         let ages: Vec<String> = ages.iter().map(|&a| age_band(a).to_owned()).collect();
         let counties: Vec<String> = persons
             .iter()
-            .map(|p| county.get(p).map_or("unknown".to_owned(), |c| c.1.clone()))
+            .map(|p| {
+                residence.get(p).map_or("unknown".to_owned(), |r| {
+                    r.municipality.county().to_string()
+                })
+            })
             .collect();
         let backgrounds: Vec<String> = persons
             .iter()

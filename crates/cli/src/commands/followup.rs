@@ -9,7 +9,7 @@
 
 use crate::Outcome;
 use anyhow::Context;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use svc_risk::followup::{self, Assessment, Category, NotAssessed, Policy, Reviewer};
@@ -228,15 +228,7 @@ fn record(
 ) -> anyhow::Result<(usize, usize)> {
     use store::{BatchHeader, DecisionStatus, NewDecision, RulesVersion};
     let on = registers.reference_date;
-    let mut residence: HashMap<identity::NationalId, (chrono::NaiveDate, String)> = HashMap::new();
-    for r in registers.residences.iter().filter(|r| r.valid_from <= on) {
-        let e = residence
-            .entry(r.person)
-            .or_insert((r.valid_from, r.municipality.to_string()));
-        if r.valid_from >= e.0 {
-            *e = (r.valid_from, r.municipality.to_string());
-        }
-    }
+    let residence = registers.latest_residences(on);
     let files = BTreeMap::from([(
         "crates/svc-risk/policy/followup.toml".to_string(),
         store::sha256_hex(followup::POLICY_TOML.as_bytes()),
@@ -271,7 +263,7 @@ fn record(
             ),
             area: residence
                 .get(&a.person)
-                .map_or_else(|| "unknown".to_string(), |r| r.1.clone()),
+                .map_or_else(|| "unknown".to_string(), |r| r.municipality.to_string()),
             status,
             amount: None,
             result: serde_json::json!({
