@@ -415,7 +415,7 @@ impl LoadedRegisters {
             at.dedup();
             at.iter().map(|&i| table[i as usize].clone()).collect()
         }
-        let mut out = empty_like(full);
+        let mut out = Registers::empty(full.reference_date, full.municipalities.clone());
         let basis = has("folkeregisteret.person-basis");
         let background = has("folkeregisteret.innvandringsbakgrunn");
         if basis || background {
@@ -538,28 +538,16 @@ pub(crate) fn judge<C: std::ops::Deref<Target = ConsentStore>>(
     if let Some(members) = loaded.category(manifest.subjects) {
         let before = subjects.len();
         subjects.retain(|id| members.contains(id));
-        if let Scope::Subjects(named) = &request.scope {
-            if subjects.len() < before {
-                let e = AccessError::OutsideSubjects {
-                    service: manifest.id.clone(),
-                    category: manifest.subjects.description_nb().to_owned(),
-                    manifest: manifest.source.display().to_string(),
-                    outside: before - subjects.len(),
-                };
-                let refused: Vec<NationalId> = named
-                    .iter()
-                    .filter(|id| !subjects.contains(id))
-                    .copied()
-                    .collect();
-                return Ok(denied(
-                    manifests,
-                    audit,
-                    request,
-                    Some((manifest, &refused)),
-                    e,
-                    now,
-                ));
-            }
+        if matches!(request.scope, Scope::Subjects(_)) && subjects.len() < before {
+            let e = AccessError::OutsideSubjects {
+                service: manifest.id.clone(),
+                category: manifest.subjects.description_nb().to_owned(),
+                manifest: manifest.source.display().to_string(),
+                outside: before - subjects.len(),
+            };
+            return Ok(refuse_left_out(
+                manifests, audit, request, manifest, &subjects, e, now,
+            ));
         }
     }
     if manifest.requires_consent() {
@@ -582,27 +570,15 @@ pub(crate) fn judge<C: std::ops::Deref<Target = ConsentStore>>(
                 subjects.retain(|id| valid.contains(&pseud.of(id)));
             }
         }
-        if let Scope::Subjects(named) = &request.scope {
-            if subjects.len() < before {
-                let e = AccessError::NoConsent {
-                    service: manifest.id.clone(),
-                    purpose: manifest.purpose.id.clone(),
-                    missing: before - subjects.len(),
-                };
-                let refused: Vec<NationalId> = named
-                    .iter()
-                    .filter(|id| !subjects.contains(id))
-                    .copied()
-                    .collect();
-                return Ok(denied(
-                    manifests,
-                    audit,
-                    request,
-                    Some((manifest, &refused)),
-                    e,
-                    now,
-                ));
-            }
+        if matches!(request.scope, Scope::Subjects(_)) && subjects.len() < before {
+            let e = AccessError::NoConsent {
+                service: manifest.id.clone(),
+                purpose: manifest.purpose.id.clone(),
+                missing: before - subjects.len(),
+            };
+            return Ok(refuse_left_out(
+                manifests, audit, request, manifest, &subjects, e, now,
+            ));
         }
     }
     let registers = match &request.scope {
@@ -655,6 +631,35 @@ pub(crate) fn judge<C: std::ops::Deref<Target = ConsentStore>>(
 
 /// The entries of a refused read: the event, and one entry per named person so the refusal shows
 /// in their insight report.
+/// A read of named persons, some of whom a rule (category of data subjects, consent) left out,
+/// is refused as a whole, with an entry for each person left out and none for the others.
+fn refuse_left_out(
+    manifests: &Manifests,
+    audit: &Pseudonymiser,
+    request: &ReadRequest,
+    manifest: &Manifest,
+    kept: &HashSet<NationalId>,
+    error: AccessError,
+    now: DateTime<Utc>,
+) -> Judgement {
+    let refused: Vec<NationalId> = match &request.scope {
+        Scope::Subjects(named) => named
+            .iter()
+            .filter(|id| !kept.contains(id))
+            .copied()
+            .collect(),
+        _ => Vec::new(),
+    };
+    denied(
+        manifests,
+        audit,
+        request,
+        Some((manifest, &refused)),
+        error,
+        now,
+    )
+}
+
 pub(crate) fn denied(
     manifests: &Manifests,
     audit: &Pseudonymiser,
@@ -855,25 +860,6 @@ impl AccessLayer {
     }
 }
 
-fn empty_like(full: &Registers) -> Registers {
-    Registers {
-        reference_date: full.reference_date,
-        municipalities: full.municipalities.clone(),
-        persons: Vec::new(),
-        relations: Vec::new(),
-        addresses: Vec::new(),
-        residences: Vec::new(),
-        tax_assessments: Vec::new(),
-        monthly_income: Vec::new(),
-        enrolments: Vec::new(),
-        organisations: Vec::new(),
-        employments: Vec::new(),
-        screening: Vec::new(),
-        cancer: Vec::new(),
-        lifestyle: Vec::new(),
-    }
-}
-
 /// The controller's orgnr and name for a read: the municipality's own organisation in the
 /// employer register when the service is municipal and the scope is one municipality.
 fn controller_of(manifest: &Manifest, scope: &Scope, registers: &Registers) -> (String, String) {
@@ -917,7 +903,7 @@ pub fn project(
             .collect()
     }
     let has = |name: &str| wanted.iter().any(|e| e.name == name);
-    let mut out = empty_like(full);
+    let mut out = Registers::empty(full.reference_date, full.municipalities.clone());
     let basis = has("folkeregisteret.person-basis");
     let background = has("folkeregisteret.innvandringsbakgrunn");
     if basis || background {
