@@ -271,6 +271,20 @@ impl StoredDecision {
     }
 }
 
+/// The SQL condition that keeps only the latest version of each case (rows of `decisions`).
+const LATEST_VERSION: &str = "version = (SELECT MAX(version) FROM decisions d
+    WHERE d.service = decisions.service AND d.period = decisions.period
+      AND d.case_key = decisions.case_key)";
+
+/// A stored status code, or the error that names the row holding an unknown one.
+fn stored_status(path: &Path, id: i64, code: &str) -> Result<DecisionStatus, DecisionStoreError> {
+    DecisionStatus::from_code(code).ok_or_else(|| DecisionStoreError::Corrupt {
+        path: path.to_path_buf(),
+        id,
+        reason: format!("unknown status '{code}'"),
+    })
+}
+
 /// A case in a list: the latest version's small columns.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CaseSummary {
@@ -718,14 +732,11 @@ impl DecisionStore {
         let db = self.db();
         let mut stmt = self
             .connection
-            .prepare(
+            .prepare(&format!(
                 "SELECT decision_id, case_key, version, status, amount, decided_at FROM decisions
-                 WHERE service = ?1 AND area = ?2 AND period = ?3
-                   AND version = (SELECT MAX(version) FROM decisions d
-                                  WHERE d.service = decisions.service AND d.period = decisions.period
-                                    AND d.case_key = decisions.case_key)
-                 ORDER BY status = 'manual_handling' DESC, case_key LIMIT ?4",
-            )
+                 WHERE service = ?1 AND area = ?2 AND period = ?3 AND {LATEST_VERSION}
+                 ORDER BY status = 'manual_handling' DESC, case_key LIMIT ?4"
+            ))
             .map_err(&db)?;
         let rows = stmt
             .query_map(params![service, area, period, limit as i64], |r| {
@@ -742,12 +753,7 @@ impl DecisionStore {
         let mut out = Vec::new();
         for row in rows {
             let (id, case_key, version, status, amount, decided_at) = row.map_err(&db)?;
-            let status =
-                DecisionStatus::from_code(&status).ok_or_else(|| DecisionStoreError::Corrupt {
-                    path: self.path.clone(),
-                    id,
-                    reason: format!("unknown status '{status}'"),
-                })?;
+            let status = stored_status(&self.path, id, &status)?;
             out.push(CaseSummary {
                 id,
                 case_key,
@@ -769,14 +775,11 @@ impl DecisionStore {
         let db = self.db();
         let mut stmt = self
             .connection
-            .prepare(
+            .prepare(&format!(
                 "SELECT area, period, status, COUNT(*) FROM decisions
-                 WHERE service = ?1
-                   AND version = (SELECT MAX(version) FROM decisions d
-                                  WHERE d.service = decisions.service AND d.period = decisions.period
-                                    AND d.case_key = decisions.case_key)
-                 GROUP BY area, period, status ORDER BY period DESC, area, status",
-            )
+                 WHERE service = ?1 AND {LATEST_VERSION}
+                 GROUP BY area, period, status ORDER BY period DESC, area, status"
+            ))
             .map_err(&db)?;
         let rows = stmt
             .query_map(params![service], |r| {
@@ -791,12 +794,7 @@ impl DecisionStore {
         let mut out = Vec::new();
         for row in rows {
             let (area, period, status, n): (String, String, String, i64) = row.map_err(&db)?;
-            let status =
-                DecisionStatus::from_code(&status).ok_or_else(|| DecisionStoreError::Corrupt {
-                    path: self.path.clone(),
-                    id: 0,
-                    reason: format!("unknown status '{status}'"),
-                })?;
+            let status = stored_status(&self.path, 0, &status)?;
             out.push((area, period, status, n as u64));
         }
         Ok(out)
@@ -849,8 +847,7 @@ impl DecisionStore {
                 case_key: row.get(2).map_err(&db)?,
                 period: row.get(3).map_err(&db)?,
                 version: row.get(4).map_err(&db)?,
-                status: DecisionStatus::from_code(&status)
-                    .ok_or_else(|| corrupt(format!("unknown status '{status}'")))?,
+                status: stored_status(&self.path, id, &status)?,
                 area: row.get(6).map_err(&db)?,
                 amount: row.get(7).map_err(&db)?,
                 result: json(8)?,
@@ -1020,13 +1017,7 @@ impl<'a> BatchWriter<'a> {
             while let Some(row) = rows.next().map_err(&db)? {
                 let status: String = row.get(3).map_err(&db)?;
                 let id: i64 = row.get(2).map_err(&db)?;
-                let status = DecisionStatus::from_code(&status).ok_or_else(|| {
-                    DecisionStoreError::Corrupt {
-                        path: path.to_path_buf(),
-                        id,
-                        reason: format!("unknown status '{status}'"),
-                    }
-                })?;
+                let status = stored_status(path, id, &status)?;
                 latest.insert(
                     row.get::<_, String>(0).map_err(&db)?,
                     Latest {
