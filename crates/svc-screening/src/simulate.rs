@@ -143,11 +143,7 @@ pub fn simulate(
         })
         .collect();
     for replicate in 0..options.replicates {
-        // One stream per replicate: replicates are independent, and replicate r is the same
-        // whatever the number of replicates asked for.
-        let mut rng = ChaCha8Rng::seed_from_u64(options.seed);
-        rng.set_stream(replicate as u64);
-        let exams = exam::draw_round(population, calibration, &mut rng);
+        let exams = round(population, calibration, options.seed, replicate as u64);
         for result in &mut results {
             let plan = Plan::resolve(result.workflow, &exams);
             let mut counts = Counts {
@@ -180,6 +176,20 @@ pub fn simulate(
     })
 }
 
+/// The exams of replicate `replicate` of `seed`. One stream per replicate: replicates are
+/// independent, replicate r is the same whatever the number asked for, and `exam_outcomes`
+/// reads exactly the exams `simulate` counted.
+fn round(
+    population: &Population,
+    calibration: &Calibration,
+    seed: u64,
+    replicate: u64,
+) -> Vec<exam::Exam> {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    rng.set_stream(replicate);
+    exam::draw_round(population, calibration, &mut rng)
+}
+
 /// One exam's outcome under a workflow, for a fairness audit by group.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct ExamOutcome {
@@ -209,9 +219,7 @@ pub fn exam_outcomes(
     }
     calibration.validate()?;
     workflow.validate()?;
-    let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    rng.set_stream(replicate);
-    let exams = exam::draw_round(population, calibration, &mut rng);
+    let exams = round(population, calibration, seed, replicate);
     let plan = Plan::resolve(workflow, &exams);
     Ok(exams
         .iter()
