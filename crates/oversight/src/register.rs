@@ -22,6 +22,10 @@ use governance::{Manifest, Manifests, Measurement};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
+/// Where the platform's source code is, as the register publishes it.
+pub const SOURCE_CODE: &str =
+    "Mulighetsrom repository: crates/ (code) and governance/manifests/ (declarations)";
+
 /// Where the register's inputs come from.
 pub struct Sources<'a> {
     /// The manifests.
@@ -270,10 +274,15 @@ pub fn build(src: &Sources<'_>) -> AlgorithmRegister {
     }
 }
 
-fn measurements_of<'a>(src: &'a Sources<'_>, id: &str) -> Vec<(&'a String, &'a Measurement)> {
-    src.measurements
+/// The measurements of a service: its own (`S4`) and its parts' (`S4-model`, `S4-fairness`).
+pub fn measurements_of<'a>(
+    measurements: &'a BTreeMap<String, Measurement>,
+    id: &str,
+) -> Vec<(&'a String, &'a Measurement)> {
+    let part = format!("{id}-");
+    measurements
         .iter()
-        .filter(|(k, _)| *k == id || k.starts_with(&format!("{id}-")))
+        .filter(|(k, _)| *k == id || k.starts_with(&part))
         .collect()
 }
 
@@ -299,7 +308,7 @@ fn automation_text(a: Automation) -> &'static str {
 }
 
 fn entry(src: &Sources<'_>, spectrum: u8, m: &Manifest) -> RegisterEntry {
-    let measured = measurements_of(src, &m.id);
+    let measured = measurements_of(src.measurements, &m.id);
     let measurements: Vec<MeasurementView> = measured
         .iter()
         .map(|(k, v)| MeasurementView {

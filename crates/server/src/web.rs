@@ -363,9 +363,8 @@ async fn spectrum(State(app): State<AppState>, Query(q): Query<LangQuery>) -> Re
             t(lang, "KI-forordningen", "EU AI Act"),
             ai_act_label(lang, m.ai_act)
         );
-        let mine: Vec<&Measurement> = measured
-            .iter()
-            .filter(|(k, _)| *k == &m.id || k.starts_with(&format!("{}-", m.id)))
+        let mine: Vec<&Measurement> = oversight::register::measurements_of(&measured, &m.id)
+            .into_iter()
             .map(|(_, v)| v)
             .collect();
         let people = mine.iter().filter_map(|v| v.people_affected).max();
@@ -617,8 +616,7 @@ async fn register(State(app): State<AppState>, Query(q): Query<LangQuery>) -> Re
         measurements: &measured,
         how_to_measure: &how,
         current_data_version: current.as_deref(),
-        source_code:
-            "Mulighetsrom repository: crates/ (code) and governance/manifests/ (declarations)",
+        source_code: oversight::register::SOURCE_CODE,
         generated_at: chrono::Utc::now(),
     });
     let body = embed(&oversight::register::to_html(&register));

@@ -85,8 +85,7 @@ fn register(data: &Path, args: RegisterArgs) -> anyhow::Result<Outcome> {
         measurements: &measurements,
         how_to_measure: &how,
         current_data_version: current.as_deref(),
-        source_code:
-            "Mulighetsrom repository: crates/ (code) and governance/manifests/ (declarations)",
+        source_code: oversight::register::SOURCE_CODE,
         generated_at: chrono::Utc::now(),
     });
     std::fs::create_dir_all(&args.out)
