@@ -96,6 +96,16 @@ struct LangQuery {
     lang: Option<String>,
 }
 
+impl Lang {
+    /// The query string that keeps a link in this language (`?lang=en`, or nothing for bokmål).
+    fn query(self) -> &'static str {
+        match self {
+            Lang::Nb => "",
+            Lang::En => "?lang=en",
+        }
+    }
+}
+
 impl LangQuery {
     fn lang(&self) -> Lang {
         match self.lang.as_deref() {
@@ -146,7 +156,7 @@ fn page(lang: Lang, title: &str, path: &str, body: &str) -> String {
         Lang::Nb => (format!("{path}?lang=en"), "English"),
         Lang::En => (path.to_string(), "Norsk (bokmål)"),
     };
-    let q = if lang == Lang::En { "?lang=en" } else { "" };
+    let q = lang.query();
     format!(
         "<!DOCTYPE html>\n<html lang=\"{code}\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
@@ -410,7 +420,7 @@ async fn spectrum(State(app): State<AppState>, Query(q): Query<LangQuery>) -> Re
                 );
             }
         }
-        let q = if lang == Lang::En { "?lang=en" } else { "" };
+        let q = lang.query();
         let _ = writeln!(
             body,
             "</dd>\n</dl>\n<p><a href=\"/register{q}#{id}\">{}</a></p>\n</article>",
@@ -467,7 +477,7 @@ fn login_form(lang: Lang, problem: Option<&str>) -> String {
             "LOCAL TEST LOGIN standing in for ID-porten: it authenticates nobody. Synthetic data only."
         ),
         alert(problem),
-        if lang == Lang::En { "?lang=en" } else { "" },
+        lang.query(),
         t(lang, "Fødselsnummer (11 sifre)", "National identity number (11 digits)"),
         t(lang, "Logg inn", "Log in"),
     )
@@ -568,11 +578,7 @@ async fn min_side_login(
     };
     let token =
         crate::tokens::issue_citizen(&app.keys, &app.issuer, &pid.expose(), app.access().now());
-    let target = if lang == Lang::En {
-        "/min-side?lang=en"
-    } else {
-        "/min-side"
-    };
+    let target = format!("/min-side{}", lang.query());
     (
         StatusCode::SEE_OTHER,
         [
@@ -583,7 +589,7 @@ async fn min_side_login(
                     crate::tokens::CITIZEN_TOKEN_LIFETIME
                 ),
             ),
-            (axum::http::header::LOCATION, target.to_string()),
+            (axum::http::header::LOCATION, target),
         ],
     )
         .into_response()
@@ -670,7 +676,7 @@ async fn log_view(app: &AppState, verify: bool) -> Result<LogView, String> {
 }
 
 fn auditor_page(lang: Lang, view: &LogView) -> String {
-    let q = if lang == Lang::En { "?lang=en" } else { "" };
+    let q = lang.query();
     let mut b = format!(
         "<h1>{}</h1>\n<p>{}</p>\n<h2>{}</h2>\n<p>{} {}</p>\n<pre>{}</pre>\n<p>{} <code>{}</code></p>\n",
         t(lang, "Tilsyn", "Oversight"),
@@ -836,7 +842,7 @@ async fn caseworker(State(app): State<AppState>, Query(q): Query<CaseQuery>) -> 
         lang: q.lang.clone(),
     }
     .lang();
-    let ql = if lang == Lang::En { "&lang=en" } else { "" };
+    let ql = lang.query().replace('?', "&");
     let data = app.data.clone();
     let (kommune, periode) = (q.kommune.clone(), q.periode.clone());
     let loaded = tokio::task::spawn_blocking(move || -> Result<_, store::DecisionStoreError> {
@@ -934,7 +940,7 @@ async fn caseworker(State(app): State<AppState>, Query(q): Query<CaseQuery>) -> 
                 b,
                 "<tr><td><a href=\"/saksbehandler/sak/{}{}\">{}</a></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
                 d.id,
-                if lang == Lang::En { "?lang=en" } else { "" },
+                lang.query(),
                 esc(&d.case_key),
                 status_label(lang, d.status),
                 d.amount.map_or("–".to_string(), |v| v.to_string()),
@@ -1136,7 +1142,7 @@ struct PlanForm {
 }
 
 fn planner_form(lang: Lang, kommune: &str, seconds: f64, problem: Option<&str>) -> String {
-    let q = if lang == Lang::En { "?lang=en" } else { "" };
+    let q = lang.query();
     format!(
         "<h1>{}</h1>\n<p>{}</p>\n{}<form method=\"post\" action=\"/turnus{q}\">\n\
          <label for=\"kommune\">{}</label> <input id=\"kommune\" name=\"kommune\" value=\"{}\" inputmode=\"numeric\" pattern=\"[0-9]{{4}}\" required size=\"6\">\n\
