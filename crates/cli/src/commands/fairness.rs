@@ -188,26 +188,12 @@ fn s6(data: &Path) -> anyhow::Result<Audited> {
         .into_iter()
         .map(String::from)
         .collect();
-    let notes = permitted_notes("S6", &features)?;
+    let permitted = permitted_notes("S6", &features)?;
     let cohort = svc_risk::lifestyle::cohort(&s6);
     let answers: HashMap<NationalId, &registers::LifestyleSurvey> =
         s6.lifestyle.iter().rev().map(|a| (a.person, a)).collect();
-    let mut a = Audited {
-        service: "S6",
-        subject: "S6 risk-stratified follow-up (Gail model, NICE CG164 categories)".into(),
-        persons: Vec::new(),
-        ages: Vec::new(),
-        outcome: Vec::new(),
-        score: Vec::new(),
-        decision: Decision::Explicit {
-            rule: "moderate or high risk (moved out of the standard programme)".into(),
-            decided: Vec::new(),
-        },
-        notes,
-        data_version,
-        model: None,
-    };
-    let mut decided = Vec::new();
+    let (mut persons, mut ages, mut outcome, mut score, mut decided) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let mut inconsistent = 0;
     for (i, person) in cohort.persons.iter().enumerate() {
         let age = cohort.ages[i];
@@ -223,27 +209,35 @@ fn s6(data: &Path) -> anyhow::Result<Audited> {
             inconsistent += 1;
             continue;
         };
-        a.persons.push(*person);
-        a.ages.push(age);
-        a.outcome.push(cohort.y[i]);
-        a.score.push(assessment.lifetime);
+        persons.push(*person);
+        ages.push(age);
+        outcome.push(cohort.y[i]);
+        score.push(assessment.lifetime);
         decided.push(assessment.category != Category::Population);
     }
-    a.decision = Decision::Explicit {
-        rule: "moderate or high risk (moved out of the standard programme)".into(),
-        decided,
-    };
-    a.notes.insert(
-        0,
-        format!(
-            "Retrospective: the risk is computed from the survey answer for women whose diagnosis \
-             is already recorded, as if before it; score = Gail remaining-lifetime risk, outcome = a diagnosis in the \
-             cohort window, so the calibration columns (E/O, Brier) compare different horizons \
-             and do not apply. {inconsistent} contradictory answers left out (they stay in the \
-             standard programme)."
-        ),
-    );
-    Ok(a)
+    let mut notes = vec![format!(
+        "Retrospective: the risk is computed from the survey answer for women whose diagnosis \
+         is already recorded, as if before it; score = Gail remaining-lifetime risk, outcome = a diagnosis in the \
+         cohort window, so the calibration columns (E/O, Brier) compare different horizons \
+         and do not apply. {inconsistent} contradictory answers left out (they stay in the \
+         standard programme)."
+    )];
+    notes.extend(permitted);
+    Ok(Audited {
+        service: "S6",
+        subject: "S6 risk-stratified follow-up (Gail model, NICE CG164 categories)".into(),
+        persons,
+        ages,
+        outcome,
+        score,
+        decision: Decision::Explicit {
+            rule: "moderate or high risk (moved out of the standard programme)".into(),
+            decided,
+        },
+        notes,
+        data_version,
+        model: None,
+    })
 }
 
 /// S4: one simulated round under an AI workflow.
@@ -255,20 +249,21 @@ fn s4(data: &Path, args: &AuditArgs) -> anyhow::Result<Audited> {
     let population = Population::from_registers(&s4)?;
     let exams =
         svc_screening::exam_outcomes(&population, workflow, &Calibration::default(), args.seed, 0)?;
-    let mut a = Audited {
+    let women = exams.iter().map(|e| &population.women[e.woman]);
+    Ok(Audited {
         service: "S4",
         subject: format!(
             "S4 screening round, {} ({})",
             kind.name_en(),
             workflow.describe_thresholds()
         ),
-        persons: Vec::with_capacity(exams.len()),
-        ages: Vec::with_capacity(exams.len()),
-        outcome: Vec::with_capacity(exams.len()),
-        score: Vec::with_capacity(exams.len()),
+        persons: women.clone().map(|w| w.person).collect(),
+        ages: women.map(|w| u32::from(w.age)).collect(),
+        outcome: exams.iter().map(|e| e.cancer).collect(),
+        score: exams.iter().map(|e| e.ai_position / 10.0).collect(),
         decision: Decision::Explicit {
-            rule: String::new(),
-            decided: Vec::new(),
+            rule: format!("recalled under {}", kind.name_en()),
+            decided: exams.iter().map(|e| e.recalled).collect(),
         },
         notes: vec![format!(
             "Simulated round (seed {}, replicate 0) of {} invited women, {} screened. Score = the \
@@ -281,21 +276,7 @@ fn s4(data: &Path, args: &AuditArgs) -> anyhow::Result<Audited> {
         )],
         data_version,
         model: None,
-    };
-    let mut decided = Vec::with_capacity(exams.len());
-    for e in &exams {
-        let woman = &population.women[e.woman];
-        a.persons.push(woman.person);
-        a.ages.push(u32::from(woman.age));
-        a.outcome.push(e.cancer);
-        a.score.push(e.ai_position / 10.0);
-        decided.push(e.recalled);
-    }
-    a.decision = Decision::Explicit {
-        rule: format!("recalled under {}", kind.name_en()),
-        decided,
-    };
-    Ok(a)
+    })
 }
 
 /// Checks a model's features against the service's manifest and says which protected
