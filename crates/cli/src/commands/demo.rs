@@ -50,7 +50,16 @@ pub fn run(data: &Path, args: Args) -> anyhow::Result<Outcome> {
     let logs = out.join("logs");
     std::fs::create_dir_all(&logs).with_context(|| format!("creating {}", logs.display()))?;
     let dir = |name: &str| out.join(name).display().to_string();
-    let empty = !data.join("CURRENT").exists() || super::open_access(data)?.is_empty()?;
+    // One look at what the data directory already holds: a population, and consents to S5.
+    let existing = if data.join("CURRENT").exists() {
+        Some(super::open_access(data)?)
+    } else {
+        None
+    };
+    let empty = match &existing {
+        Some(access) => access.is_empty()?,
+        None => true,
+    };
     let remembered = out.join("municipality.txt");
     let generate = empty || args.fresh;
     let m = match (&args.municipality, generate) {
@@ -68,18 +77,20 @@ pub fn run(data: &Path, args: Args) -> anyhow::Result<Outcome> {
     let m = m.as_str();
     // S5's legal basis is consent: a population without any (one the demo did not make) gets
     // synthetic consents, labelled as such, or its campaign would have nobody to address.
-    let has_s5_consents = !generate && {
-        let access = super::open_access(data)?;
-        let purpose = access
-            .manifests()
-            .get("S5")
-            .map(|m| m.purpose.id.clone())
-            .context("no manifest for S5")?;
-        access
-            .consents()
-            .tally("S5", &purpose, chrono::Utc::now())?
-            .valid
-            > 0
+    let has_s5_consents = match existing.filter(|_| !generate) {
+        Some(access) => {
+            let purpose = access
+                .manifests()
+                .get("S5")
+                .map(|m| m.purpose.id.clone())
+                .context("no manifest for S5")?;
+            access
+                .consents()
+                .tally("S5", &purpose, chrono::Utc::now())?
+                .valid
+                > 0
+        }
+        None => false,
     };
     let mut steps = Vec::new();
     if generate {
