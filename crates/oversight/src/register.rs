@@ -253,6 +253,23 @@ pub fn how_to_measure() -> BTreeMap<String, Vec<String>> {
 /// in the FRIA (Fairlearn's differences range 0–1; 0.1 is a common review trigger, not a law).
 pub const DISPARITY_REVIEW: f64 = 0.10;
 
+/// The register as the running deployment publishes it now: this platform's commands for
+/// missing measurements and its source-code location (the CLI and the web app both use this).
+pub fn build_now(
+    manifests: &Manifests,
+    measurements: &BTreeMap<String, Measurement>,
+    current_data_version: Option<&str>,
+) -> AlgorithmRegister {
+    build(&Sources {
+        manifests,
+        measurements,
+        how_to_measure: &how_to_measure(),
+        current_data_version,
+        source_code: SOURCE_CODE,
+        generated_at: Utc::now(),
+    })
+}
+
 /// Builds the register from manifests and measurements.
 pub fn build(src: &Sources<'_>) -> AlgorithmRegister {
     let mut entries: Vec<RegisterEntry> = src

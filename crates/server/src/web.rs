@@ -615,16 +615,11 @@ async fn register(State(app): State<AppState>, Query(q): Query<LangQuery>) -> Re
         Ok(m) => m,
         Err(r) => return *r,
     };
-    let how = oversight::register::how_to_measure();
-    let current = Some(app.access().data_version().to_string());
-    let register = oversight::register::build(&oversight::register::Sources {
-        manifests: app.access().manifests(),
-        measurements: &measured,
-        how_to_measure: &how,
-        current_data_version: current.as_deref(),
-        source_code: oversight::register::SOURCE_CODE,
-        generated_at: chrono::Utc::now(),
-    });
+    let register = oversight::register::build_now(
+        app.access().manifests(),
+        &measured,
+        Some(app.access().data_version()),
+    );
     let body = embed(&oversight::register::to_html(&register));
     Html(page(
         lang,

@@ -79,15 +79,7 @@ fn register(data: &Path, args: RegisterArgs) -> anyhow::Result<Outcome> {
     } else {
         None
     };
-    let how = oversight::register::how_to_measure();
-    let register = oversight::register::build(&oversight::register::Sources {
-        manifests: &manifests,
-        measurements: &measurements,
-        how_to_measure: &how,
-        current_data_version: current.as_deref(),
-        source_code: oversight::register::SOURCE_CODE,
-        generated_at: chrono::Utc::now(),
-    });
+    let register = oversight::register::build_now(&manifests, &measurements, current.as_deref());
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("creating {}", args.out.display()))?;
     let json = args.out.join("register.json");
