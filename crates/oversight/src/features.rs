@@ -190,10 +190,13 @@ pub fn classify(feature: &str) -> Option<Finding> {
 
 /// Checks a model's features against a service's manifest: returns the permitted findings (to
 /// publish in the algorithm register) or refuses every feature the manifest does not permit.
-pub fn check(manifest: &Manifest, features: &[String]) -> Result<Vec<Permitted>, FeatureRefusal> {
+pub fn check<S: AsRef<str>>(
+    manifest: &Manifest,
+    features: &[S],
+) -> Result<Vec<Permitted>, FeatureRefusal> {
     let mut permitted = Vec::new();
     let mut refused = Vec::new();
-    for finding in features.iter().filter_map(|f| classify(f)) {
+    for finding in features.iter().filter_map(|f| classify(f.as_ref())) {
         match manifest.permits(finding.characteristic) {
             Some(p) => permitted.push(Permitted {
                 finding,

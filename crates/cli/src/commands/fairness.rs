@@ -184,11 +184,7 @@ fn s6(data: &Path) -> anyhow::Result<Audited> {
     use svc_risk::followup::{self, Category, Policy};
     let policy = Policy::builtin()?;
     let (s6, data_version) = super::read_for_service(data, "S6", governance::Scope::All)?;
-    let features: Vec<String> = followup::GAIL_FEATURES
-        .into_iter()
-        .map(String::from)
-        .collect();
-    let permitted = permitted_notes("S6", &features)?;
+    let permitted = permitted_notes("S6", &followup::GAIL_FEATURES)?;
     let cohort = svc_risk::lifestyle::cohort(&s6);
     let answers: HashMap<NationalId, &registers::LifestyleSurvey> =
         s6.lifestyle.iter().rev().map(|a| (a.person, a)).collect();
@@ -281,7 +277,7 @@ fn s4(data: &Path, args: &AuditArgs) -> anyhow::Result<Audited> {
 
 /// Checks a model's features against the service's manifest and says which protected
 /// characteristics it uses with which permission.
-fn permitted_notes(service: &str, features: &[String]) -> anyhow::Result<Vec<String>> {
+fn permitted_notes<S: AsRef<str>>(service: &str, features: &[S]) -> anyhow::Result<Vec<String>> {
     let manifests = governance::Manifests::builtin();
     let manifest = manifests
         .get(service)

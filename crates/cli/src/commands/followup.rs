@@ -39,11 +39,7 @@ pub fn run(data: &Path, args: FollowupArgs) -> anyhow::Result<Outcome> {
     let policy = Policy::builtin().context("the shipped follow-up policy")?;
     let manifests = governance::Manifests::builtin();
     let manifest = manifests.get(SERVICE).context("no manifest for S6")?;
-    let gail_features: Vec<String> = followup::GAIL_FEATURES
-        .into_iter()
-        .map(String::from)
-        .collect();
-    oversight::features::check(manifest, &gail_features)?;
+    oversight::features::check(manifest, &followup::GAIL_FEATURES)?;
     let (registers, data_version) = super::read_for_service(data, SERVICE, governance::Scope::All)?;
     let strat = followup::stratify(&policy, &registers)?;
 
